@@ -1,0 +1,116 @@
+package io.github.rwrouting.autoconfigure;
+
+import java.util.regex.Pattern;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.rwrouting.autoconfigure.RwRoutingProperties.Reader;
+
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+/**
+ * Builds the Hikari pools: the writer the way Spring Boot builds its own pool, and each reader from
+ * its {@code rw-routing.readers.<name>.*} properties on top of the writer's Hikari settings.
+ *
+ * @author rw-routing
+ */
+final class RoutingPools {
+
+	static final String WRITER_POOL_NAME = "writer";
+
+	static final String WRITER_BEAN_NAME = "writerDataSource";
+
+	private static final Pattern READER_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
+	private final DataSourceProperties dataSourceProperties;
+
+	private final JdbcConnectionDetails writerConnectionDetails;
+
+	private final RwRoutingProperties properties;
+
+	private final Binder binder;
+
+	RoutingPools(DataSourceProperties dataSourceProperties, JdbcConnectionDetails writerConnectionDetails,
+			RwRoutingProperties properties, Environment environment) {
+		this.dataSourceProperties = dataSourceProperties;
+		this.writerConnectionDetails = writerConnectionDetails;
+		this.properties = properties;
+		this.binder = Binder.get(environment);
+	}
+
+	static String readerPoolName(String readerName) {
+		return "reader-" + readerName;
+	}
+
+	static String readerBeanName(String readerName) {
+		return readerPoolName(readerName) + "DataSource";
+	}
+
+	/**
+	 * The writer pool: {@code spring.datasource.*}, then {@code spring.datasource.hikari.*}, as Spring
+	 * Boot builds its own pool.
+	 */
+	HikariDataSource createWriter() {
+		JdbcConnectionDetails details = this.writerConnectionDetails;
+		HikariDataSource writer = DataSourceBuilder.create(this.dataSourceProperties.getClassLoader())
+			.type(HikariDataSource.class)
+			.url(details.getJdbcUrl())
+			.username(details.getUsername())
+			.password(details.getPassword())
+			.driverClassName(details.getDriverClassName())
+			.build();
+		writer.setPoolName(WRITER_POOL_NAME);
+		this.binder.bind("spring.datasource.hikari", Bindable.ofInstance(writer));
+		return writer;
+	}
+
+	/**
+	 * A reader pool: the writer's Hikari settings, the reader's connection properties, then the
+	 * reader's own Hikari settings. Its connections are always read-only.
+	 */
+	HikariDataSource createReader(String name) {
+		validateName(name);
+		Reader reader = this.properties.getReaders().get(name);
+		String prefix = "rw-routing.readers." + name;
+		if (reader == null || !StringUtils.hasText(reader.getUrl())) {
+			throw new RwRoutingConfigurationException(prefix + ".url", "reader '" + name + "' has no url",
+					"Set " + prefix + ".url to the JDBC URL of the replica or reader endpoint, for example "
+							+ "jdbc:postgresql://replica.example.com:5432/app.");
+		}
+		HikariDataSource pool = new HikariDataSource();
+		this.binder.bind("spring.datasource.hikari", Bindable.ofInstance(pool));
+		pool.setJdbcUrl(reader.getUrl());
+		pool.setUsername(firstNonNull(reader.getUsername(), this.writerConnectionDetails.getUsername()));
+		pool.setPassword(firstNonNull(reader.getPassword(), this.writerConnectionDetails.getPassword()));
+		String driverClassName = firstNonNull(reader.getDriverClassName(),
+				this.dataSourceProperties.getDriverClassName());
+		if (driverClassName != null) {
+			pool.setDriverClassName(driverClassName);
+		}
+		pool.setPoolName(readerPoolName(name));
+		this.binder.bind(prefix + ".hikari", Bindable.ofInstance(pool), new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+		pool.setReadOnly(true);
+		return pool;
+	}
+
+	private static void validateName(String name) {
+		if (!READER_NAME.matcher(name).matches()) {
+			throw new RwRoutingConfigurationException("rw-routing.readers." + name,
+					"reader name '" + name + "' is not lower-case kebab-case",
+					"Rename the reader to lower-case letters, digits and hyphens (for example 'replica-1'): "
+							+ "the name becomes the pool name 'reader-<name>' and a metric tag.");
+		}
+	}
+
+	private static String firstNonNull(String first, String second) {
+		return (first != null) ? first : second;
+	}
+
+}

@@ -1,0 +1,119 @@
+package io.github.rwrouting.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.rwrouting.routing.Route;
+import io.github.rwrouting.routing.RouteListener;
+import io.github.rwrouting.routing.RoutingDataSource;
+import io.github.rwrouting.routing.RoutingPolicy;
+import liquibase.integration.spring.SpringLiquibase;
+import org.flywaydb.core.Flyway;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration for read/write routing: a writer pool from {@code spring.datasource.*}, a pool
+ * per reader from {@code rw-routing.readers.*}, and the application's {@code dataSource} that routes
+ * read-only transactions to the readers.
+ *
+ * @author rw-routing
+ */
+@AutoConfiguration(before = DataSourceAutoConfiguration.class)
+@ConditionalOnClass({ DataSource.class, HikariDataSource.class })
+@ConditionalOnBooleanProperty(name = "rw-routing.enabled", matchIfMissing = true)
+@ConditionalOnMissingBean(DataSource.class)
+@EnableConfigurationProperties({ DataSourceProperties.class, RwRoutingProperties.class })
+@Import(ReaderDataSourcesRegistrar.class)
+public final class RwRoutingAutoConfiguration {
+
+	@Bean
+	static RoutingPools rwRoutingPools(DataSourceProperties dataSourceProperties,
+			ObjectProvider<JdbcConnectionDetails> connectionDetails, RwRoutingProperties properties,
+			Environment environment) {
+		JdbcConnectionDetails writerDetails = connectionDetails.getIfAvailable(
+				() -> new WriterConnectionDetails(dataSourceProperties, !properties.getReaders().isEmpty()));
+		return new RoutingPools(dataSourceProperties, writerDetails, properties, environment);
+	}
+
+	@Bean(name = RoutingPools.WRITER_BEAN_NAME, defaultCandidate = false)
+	HikariDataSource writerDataSource(RoutingPools pools) {
+		return pools.createWriter();
+	}
+
+	@Bean
+	RoutingDataSource dataSource(@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer,
+			RwRoutingProperties properties, BeanFactory beanFactory, ObjectProvider<RouteListener> listeners) {
+		List<Route> readers = new ArrayList<>();
+		for (String name : properties.getReaders().keySet()) {
+			HikariDataSource reader = beanFactory.getBean(RoutingPools.readerBeanName(name), HikariDataSource.class);
+			readers.add(Route.reader(reader.getPoolName(), reader));
+		}
+		RoutingPolicy policy = new RoutingPolicy(Route.writer(writer.getPoolName(), writer), readers,
+				properties.getNonTransactional());
+		return new RoutingDataSource(policy, listeners.orderedStream().toList(), writer.isAutoCommit());
+	}
+
+	/**
+	 * Flyway migrates through the writer pool, never through routing.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ Flyway.class, FlywayConfigurationCustomizer.class })
+	static class FlywayWriterConfiguration {
+
+		@Bean
+		FlywayConfigurationCustomizer rwRoutingFlywayWriterCustomizer() {
+			return (configuration) -> {
+				if (configuration.getDataSource() instanceof RoutingDataSource routing) {
+					configuration.dataSource(routing.getWriterDataSource());
+				}
+			};
+		}
+
+	}
+
+	/**
+	 * Liquibase migrates through the writer pool, never through routing.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(SpringLiquibase.class)
+	static class LiquibaseWriterConfiguration {
+
+		@Bean
+		static BeanPostProcessor rwRoutingLiquibaseWriterPostProcessor() {
+			return new BeanPostProcessor() {
+
+				@Override
+				public Object postProcessBeforeInitialization(Object bean, String beanName) {
+					if (bean instanceof SpringLiquibase liquibase
+							&& liquibase.getDataSource() instanceof RoutingDataSource routing) {
+						liquibase.setDataSource(routing.getWriterDataSource());
+					}
+					return bean;
+				}
+
+			};
+		}
+
+	}
+
+}

@@ -1,0 +1,48 @@
+package io.github.rwrouting.autoconfigure;
+
+import io.github.rwrouting.web.RouteHeaderFilter;
+import jakarta.servlet.Filter;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Servlet integration of read/write routing: the optional route header.
+ *
+ * @author rw-routing
+ */
+@AutoConfiguration(before = RwRoutingAutoConfiguration.class)
+@ConditionalOnWebApplication(type = Type.SERVLET)
+@ConditionalOnClass({ Filter.class, OncePerRequestFilter.class, FilterRegistrationBean.class })
+@ConditionalOnBooleanProperty(name = "rw-routing.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(RwRoutingProperties.class)
+public final class RwRoutingWebAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty("rw-routing.web.route-header")
+	static class RouteHeaderConfiguration {
+
+		@Bean
+		RouteHeaderFilter rwRoutingRouteHeaderFilter(RwRoutingProperties properties) {
+			return new RouteHeaderFilter(properties.getWeb().getRouteHeaderName());
+		}
+
+		@Bean
+		FilterRegistrationBean<RouteHeaderFilter> rwRoutingRouteHeaderFilterRegistration(RouteHeaderFilter filter) {
+			FilterRegistrationBean<RouteHeaderFilter> registration = new FilterRegistrationBean<>(filter);
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+			return registration;
+		}
+
+	}
+
+}

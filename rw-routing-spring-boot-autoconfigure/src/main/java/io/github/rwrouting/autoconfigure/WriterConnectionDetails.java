@@ -1,0 +1,58 @@
+package io.github.rwrouting.autoconfigure;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.util.StringUtils;
+
+/**
+ * The writer's connection details from {@code spring.datasource.*}, used when no other
+ * {@link JdbcConnectionDetails} (a Testcontainers or Docker Compose service connection) is present.
+ *
+ * @author rw-routing
+ */
+final class WriterConnectionDetails implements JdbcConnectionDetails {
+
+	private final DataSourceProperties properties;
+
+	private final boolean readersConfigured;
+
+	WriterConnectionDetails(DataSourceProperties properties, boolean readersConfigured) {
+		this.properties = properties;
+		this.readersConfigured = readersConfigured;
+	}
+
+	@Override
+	public String getJdbcUrl() {
+		String url = this.properties.getUrl();
+		if (StringUtils.hasText(url)) {
+			return url;
+		}
+		if (this.readersConfigured) {
+			throw new RwRoutingConfigurationException("spring.datasource.url",
+					"readers are configured under rw-routing.readers but the writer has no URL",
+					"Set spring.datasource.url to the JDBC URL of the primary (the cluster or writer endpoint), "
+							+ "or remove rw-routing.readers.*, or set rw-routing.enabled=false.");
+		}
+		// Like Spring Boot: fall back to an embedded database when one is on the classpath.
+		return this.properties.determineUrl();
+	}
+
+	@Override
+	public @Nullable String getUsername() {
+		return this.properties.determineUsername();
+	}
+
+	@Override
+	public @Nullable String getPassword() {
+		return this.properties.determinePassword();
+	}
+
+	@Override
+	public String getDriverClassName() {
+		return (this.properties.getDriverClassName() != null) ? this.properties.getDriverClassName()
+				: JdbcConnectionDetails.super.getDriverClassName();
+	}
+
+}

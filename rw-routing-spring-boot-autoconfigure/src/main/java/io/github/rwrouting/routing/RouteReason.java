@@ -1,0 +1,44 @@
+package io.github.rwrouting.routing;
+
+/**
+ * Why a transaction went where it went. The {@link #tagValue() tag value} is what metrics show.
+ *
+ * @author rw-routing
+ */
+public enum RouteReason {
+
+	/**
+	 * A read-write transaction: always the writer.
+	 */
+	READ_WRITE("read-write"),
+
+	/**
+	 * A read-only transaction served by a reader.
+	 */
+	READ_ONLY("read-only"),
+
+	/**
+	 * A read-only transaction sent to the writer because no reader was available.
+	 */
+	READER_DOWN("reader-down"),
+
+	/**
+	 * Work outside a transaction (auto-commit), sent where {@code rw-routing.non-transactional} says.
+	 */
+	NON_TRANSACTIONAL("non-transactional");
+
+	private final String tagValue;
+
+	RouteReason(String tagValue) {
+		this.tagValue = tagValue;
+	}
+
+	/**
+	 * The value used for the {@code reason} tag of routing metrics.
+	 * @return the tag value
+	 */
+	public String tagValue() {
+		return this.tagValue;
+	}
+
+}

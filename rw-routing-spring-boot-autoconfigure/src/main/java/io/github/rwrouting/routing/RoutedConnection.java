@@ -1,0 +1,501 @@
+package io.github.rwrouting.routing;
+
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.CallableStatement;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.SQLXML;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.sql.Struct;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * A connection that binds to a pool only when the first statement needs one. Until then it records
+ * what the transaction manager sets (auto-commit, read-only, isolation, holdability) and replays it
+ * on the pooled connection it finally borrows.
+ * <p>
+ * In a Spring-managed transaction the pooled connection is given back when the transaction ends, so
+ * that a caller holding this connection across transactions (JPA with open-session-in-view) has its
+ * next transaction routed on its own merits instead of pinned to the node of the first one.
+ *
+ * @author rw-routing
+ */
+final class RoutedConnection implements Connection {
+
+	private static final int UNSET = -1;
+
+	private final RoutingDataSource owner;
+
+	private @Nullable Connection target;
+
+	private @Nullable RouteDecision decision;
+
+	private boolean autoCommit;
+
+	private boolean readOnly;
+
+	private int transactionIsolation = UNSET;
+
+	private int holdability = UNSET;
+
+	private boolean closed;
+
+	RoutedConnection(RoutingDataSource owner) {
+		this.owner = owner;
+		this.autoCommit = owner.defaultAutoCommit();
+	}
+
+	/**
+	 * The pooled connection, borrowed now if this is the first statement.
+	 */
+	private Connection target() throws SQLException {
+		Connection connection = this.target;
+		return (connection != null) ? connection : bind();
+	}
+
+	private Connection bind() throws SQLException {
+		if (this.closed) {
+			throw new SQLException("Connection is closed", "08003");
+		}
+		boolean readOnlyWork = this.readOnly || TransactionSynchronizationManager.isCurrentTransactionReadOnly();
+		boolean inTransaction = !this.autoCommit || TransactionSynchronizationManager.isActualTransactionActive();
+		RouteDecision routeDecision = this.owner.decide(readOnlyWork, inTransaction);
+		Connection connection = routeDecision.route().dataSource().getConnection();
+		try {
+			applyState(connection, routeDecision.route());
+		}
+		catch (SQLException | RuntimeException ex) {
+			connection.close();
+			throw ex;
+		}
+		this.target = connection;
+		this.decision = routeDecision;
+		this.owner.routed(routeDecision);
+		return connection;
+	}
+
+	private void applyState(Connection connection, Route route) throws SQLException {
+		// Reader pools hand out read-only connections already; only a read-only transaction on the
+		// writer needs the flag.
+		if (this.readOnly && !route.isReader()) {
+			connection.setReadOnly(true);
+		}
+		if (this.transactionIsolation != UNSET) {
+			connection.setTransactionIsolation(this.transactionIsolation);
+		}
+		if (this.holdability != UNSET) {
+			connection.setHoldability(this.holdability);
+		}
+		if (connection.getAutoCommit() != this.autoCommit) {
+			connection.setAutoCommit(this.autoCommit);
+		}
+	}
+
+	/**
+	 * Give the pooled connection back once a Spring-managed transaction ended on it.
+	 */
+	private void transactionEnded() throws SQLException {
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			release();
+		}
+	}
+
+	private void release() throws SQLException {
+		Connection connection = this.target;
+		if (connection != null) {
+			this.target = null;
+			this.decision = null;
+			connection.close();
+		}
+	}
+
+	/**
+	 * Where this connection is routed, or {@code null} before the first statement.
+	 * @return the current decision
+	 */
+	@Nullable RouteDecision decision() {
+		return this.decision;
+	}
+
+	private <S extends Statement> S guard(S statement, Class<S> type) {
+		RouteDecision current = this.decision;
+		return (current != null && current.route().isReader())
+				? ReadOnlyRouteStatements.guard(statement, type, this, current.route()) : statement;
+	}
+
+	@Override
+	public Statement createStatement() throws SQLException {
+		return guard(target().createStatement(), Statement.class);
+	}
+
+	@Override
+	public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
+		return guard(target().createStatement(resultSetType, resultSetConcurrency), Statement.class);
+	}
+
+	@Override
+	public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+			throws SQLException {
+		return guard(target().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability),
+				Statement.class);
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql) throws SQLException {
+		return guard(target().prepareStatement(sql), PreparedStatement.class);
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
+			throws SQLException {
+		return guard(target().prepareStatement(sql, resultSetType, resultSetConcurrency), PreparedStatement.class);
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
+			int resultSetHoldability) throws SQLException {
+		return guard(target().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability),
+				PreparedStatement.class);
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+		return guard(target().prepareStatement(sql, autoGeneratedKeys), PreparedStatement.class);
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+		return guard(target().prepareStatement(sql, columnIndexes), PreparedStatement.class);
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+		return guard(target().prepareStatement(sql, columnNames), PreparedStatement.class);
+	}
+
+	@Override
+	public CallableStatement prepareCall(String sql) throws SQLException {
+		return guard(target().prepareCall(sql), CallableStatement.class);
+	}
+
+	@Override
+	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency)
+			throws SQLException {
+		return guard(target().prepareCall(sql, resultSetType, resultSetConcurrency), CallableStatement.class);
+	}
+
+	@Override
+	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
+			int resultSetHoldability) throws SQLException {
+		return guard(target().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability),
+				CallableStatement.class);
+	}
+
+	@Override
+	public String nativeSQL(String sql) throws SQLException {
+		return target().nativeSQL(sql);
+	}
+
+	@Override
+	public void setAutoCommit(boolean autoCommit) throws SQLException {
+		Connection connection = this.target;
+		if (connection != null) {
+			connection.setAutoCommit(autoCommit);
+		}
+		this.autoCommit = autoCommit;
+	}
+
+	@Override
+	public boolean getAutoCommit() {
+		return this.autoCommit;
+	}
+
+	@Override
+	public void commit() throws SQLException {
+		Connection connection = this.target;
+		if (connection == null) {
+			return;
+		}
+		try {
+			connection.commit();
+		}
+		finally {
+			transactionEnded();
+		}
+	}
+
+	@Override
+	public void rollback() throws SQLException {
+		Connection connection = this.target;
+		if (connection == null) {
+			return;
+		}
+		try {
+			connection.rollback();
+		}
+		finally {
+			transactionEnded();
+		}
+	}
+
+	@Override
+	public void close() throws SQLException {
+		if (!this.closed) {
+			this.closed = true;
+			release();
+		}
+	}
+
+	@Override
+	public boolean isClosed() throws SQLException {
+		Connection connection = this.target;
+		return this.closed || (connection != null && connection.isClosed());
+	}
+
+	@Override
+	public DatabaseMetaData getMetaData() throws SQLException {
+		return target().getMetaData();
+	}
+
+	@Override
+	public void setReadOnly(boolean readOnly) throws SQLException {
+		Connection connection = this.target;
+		if (connection != null && !this.decision.route().isReader()) {
+			connection.setReadOnly(readOnly);
+		}
+		this.readOnly = readOnly;
+	}
+
+	@Override
+	public boolean isReadOnly() {
+		return this.readOnly;
+	}
+
+	@Override
+	public void setCatalog(String catalog) throws SQLException {
+		target().setCatalog(catalog);
+	}
+
+	@Override
+	public String getCatalog() throws SQLException {
+		return target().getCatalog();
+	}
+
+	@Override
+	public void setTransactionIsolation(int level) throws SQLException {
+		Connection connection = this.target;
+		if (connection != null) {
+			connection.setTransactionIsolation(level);
+		}
+		this.transactionIsolation = level;
+	}
+
+	@Override
+	public int getTransactionIsolation() throws SQLException {
+		Connection connection = this.target;
+		if (connection != null) {
+			return connection.getTransactionIsolation();
+		}
+		return (this.transactionIsolation != UNSET) ? this.transactionIsolation
+				: this.owner.defaultTransactionIsolation();
+	}
+
+	@Override
+	public @Nullable SQLWarning getWarnings() throws SQLException {
+		Connection connection = this.target;
+		return (connection != null) ? connection.getWarnings() : null;
+	}
+
+	@Override
+	public void clearWarnings() throws SQLException {
+		Connection connection = this.target;
+		if (connection != null) {
+			connection.clearWarnings();
+		}
+	}
+
+	@Override
+	public Map<String, Class<?>> getTypeMap() throws SQLException {
+		return target().getTypeMap();
+	}
+
+	@Override
+	public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+		target().setTypeMap(map);
+	}
+
+	@Override
+	public void setHoldability(int holdability) throws SQLException {
+		Connection connection = this.target;
+		if (connection != null) {
+			connection.setHoldability(holdability);
+		}
+		this.holdability = holdability;
+	}
+
+	@Override
+	public int getHoldability() throws SQLException {
+		Connection connection = this.target;
+		if (connection != null) {
+			return connection.getHoldability();
+		}
+		return (this.holdability != UNSET) ? this.holdability : target().getHoldability();
+	}
+
+	@Override
+	public Savepoint setSavepoint() throws SQLException {
+		return target().setSavepoint();
+	}
+
+	@Override
+	public Savepoint setSavepoint(String name) throws SQLException {
+		return target().setSavepoint(name);
+	}
+
+	@Override
+	public void rollback(Savepoint savepoint) throws SQLException {
+		target().rollback(savepoint);
+	}
+
+	@Override
+	public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+		target().releaseSavepoint(savepoint);
+	}
+
+	@Override
+	public Clob createClob() throws SQLException {
+		return target().createClob();
+	}
+
+	@Override
+	public Blob createBlob() throws SQLException {
+		return target().createBlob();
+	}
+
+	@Override
+	public NClob createNClob() throws SQLException {
+		return target().createNClob();
+	}
+
+	@Override
+	public SQLXML createSQLXML() throws SQLException {
+		return target().createSQLXML();
+	}
+
+	@Override
+	public boolean isValid(int timeout) throws SQLException {
+		return !this.closed && target().isValid(timeout);
+	}
+
+	@Override
+	public void setClientInfo(String name, String value) throws SQLClientInfoException {
+		try {
+			target().setClientInfo(name, value);
+		}
+		catch (SQLClientInfoException ex) {
+			throw ex;
+		}
+		catch (SQLException ex) {
+			throw new SQLClientInfoException(ex.getMessage(), ex.getSQLState(), ex.getErrorCode(), Map.of(), ex);
+		}
+	}
+
+	@Override
+	public void setClientInfo(Properties properties) throws SQLClientInfoException {
+		try {
+			target().setClientInfo(properties);
+		}
+		catch (SQLClientInfoException ex) {
+			throw ex;
+		}
+		catch (SQLException ex) {
+			throw new SQLClientInfoException(ex.getMessage(), ex.getSQLState(), ex.getErrorCode(), Map.of(), ex);
+		}
+	}
+
+	@Override
+	public String getClientInfo(String name) throws SQLException {
+		return target().getClientInfo(name);
+	}
+
+	@Override
+	public Properties getClientInfo() throws SQLException {
+		return target().getClientInfo();
+	}
+
+	@Override
+	public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
+		return target().createArrayOf(typeName, elements);
+	}
+
+	@Override
+	public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
+		return target().createStruct(typeName, attributes);
+	}
+
+	@Override
+	public void setSchema(String schema) throws SQLException {
+		target().setSchema(schema);
+	}
+
+	@Override
+	public String getSchema() throws SQLException {
+		return target().getSchema();
+	}
+
+	@Override
+	public void abort(Executor executor) throws SQLException {
+		this.closed = true;
+		Connection connection = this.target;
+		if (connection != null) {
+			this.target = null;
+			this.decision = null;
+			connection.abort(executor);
+		}
+	}
+
+	@Override
+	public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+		target().setNetworkTimeout(executor, milliseconds);
+	}
+
+	@Override
+	public int getNetworkTimeout() throws SQLException {
+		return target().getNetworkTimeout();
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> T unwrap(Class<T> iface) throws SQLException {
+		if (iface.isInstance(this)) {
+			return (T) this;
+		}
+		return target().unwrap(iface);
+	}
+
+	@Override
+	public boolean isWrapperFor(Class<?> iface) throws SQLException {
+		return iface.isInstance(this) || target().isWrapperFor(iface);
+	}
+
+	@Override
+	public String toString() {
+		RouteDecision current = this.decision;
+		return "RoutedConnection[" + ((current != null) ? current : "not routed yet") + "]";
+	}
+
+}

@@ -1,0 +1,146 @@
+package io.github.rwrouting.routing;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.List;
+import java.util.logging.Logger;
+
+import javax.sql.DataSource;
+
+import org.springframework.util.Assert;
+
+/**
+ * The application's {@link DataSource}: hands out connections that pick their pool only when the
+ * first statement runs, once Spring has marked the transaction read-only or not. A read-only
+ * transaction runs on a reader, everything else on the writer (see {@link RoutingPolicy}).
+ * <p>
+ * Deferring the physical connection is what makes routing correct with
+ * {@code DataSourceTransactionManager} and {@code JpaTransactionManager}, which both fetch the
+ * connection before the transaction's read-only flag is known.
+ *
+ * @author rw-routing
+ */
+public class RoutingDataSource implements DataSource {
+
+	private final RoutingPolicy policy;
+
+	private final RouteListener[] listeners;
+
+	private final boolean defaultAutoCommit;
+
+	private volatile int defaultTransactionIsolation = -1;
+
+	/**
+	 * Create a routing data source.
+	 * @param policy where connections go
+	 * @param listeners told of every routing decision
+	 * @param defaultAutoCommit the auto-commit mode of a fresh pooled connection
+	 */
+	public RoutingDataSource(RoutingPolicy policy, List<RouteListener> listeners, boolean defaultAutoCommit) {
+		Assert.notNull(policy, "'policy' must not be null");
+		this.policy = policy;
+		this.listeners = listeners.toArray(new RouteListener[0]);
+		this.defaultAutoCommit = defaultAutoCommit;
+	}
+
+	@Override
+	public Connection getConnection() {
+		return new RoutedConnection(this);
+	}
+
+	@Override
+	public Connection getConnection(String username, String password) throws SQLException {
+		throw new SQLFeatureNotSupportedException(
+				"rw-routing pools use the credentials they were configured with; use getConnection()");
+	}
+
+	/**
+	 * The routing policy.
+	 * @return the policy
+	 */
+	public RoutingPolicy getPolicy() {
+		return this.policy;
+	}
+
+	/**
+	 * The writer pool, for work that must reach the primary whatever the routing rules say
+	 * (schema migrations, for instance).
+	 * @return the writer data source
+	 */
+	public DataSource getWriterDataSource() {
+		return this.policy.writer().dataSource();
+	}
+
+	RouteDecision decide(boolean readOnly, boolean inTransaction) {
+		return this.policy.decide(readOnly, inTransaction);
+	}
+
+	void routed(RouteDecision decision) {
+		for (RouteListener listener : this.listeners) {
+			listener.routed(decision);
+		}
+	}
+
+	boolean defaultAutoCommit() {
+		return this.defaultAutoCommit;
+	}
+
+	int defaultTransactionIsolation() throws SQLException {
+		int isolation = this.defaultTransactionIsolation;
+		if (isolation == -1) {
+			// Only asked for when a transaction sets its own isolation level: learn the pool's default once.
+			try (Connection connection = getWriterDataSource().getConnection()) {
+				isolation = connection.getTransactionIsolation();
+			}
+			this.defaultTransactionIsolation = isolation;
+		}
+		return isolation;
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> T unwrap(Class<T> iface) throws SQLException {
+		if (iface.isInstance(this)) {
+			return (T) this;
+		}
+		throw new SQLException("RoutingDataSource is not a wrapper for " + iface.getName());
+	}
+
+	@Override
+	public boolean isWrapperFor(Class<?> iface) {
+		return iface.isInstance(this);
+	}
+
+	@Override
+	public PrintWriter getLogWriter() {
+		return null;
+	}
+
+	@Override
+	public void setLogWriter(PrintWriter out) throws SQLException {
+		throw new SQLFeatureNotSupportedException("setLogWriter");
+	}
+
+	@Override
+	public void setLoginTimeout(int seconds) throws SQLException {
+		throw new SQLFeatureNotSupportedException("setLoginTimeout: configure connection-timeout on the pools");
+	}
+
+	@Override
+	public int getLoginTimeout() {
+		return 0;
+	}
+
+	@Override
+	public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+		throw new SQLFeatureNotSupportedException("getParentLogger");
+	}
+
+	@Override
+	public String toString() {
+		return "RoutingDataSource[writer=" + this.policy.writer() + ", readers=" + this.policy.readers() + "]";
+	}
+
+}
