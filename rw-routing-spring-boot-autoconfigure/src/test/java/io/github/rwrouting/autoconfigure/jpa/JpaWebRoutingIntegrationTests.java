@@ -1,0 +1,130 @@
+package io.github.rwrouting.autoconfigure.jpa;
+
+import java.util.List;
+
+import io.github.rwrouting.autoconfigure.ClusterProperties;
+import io.github.rwrouting.test.PostgresCluster;
+import io.github.rwrouting.test.ReplicatedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * A web application with Spring Data JPA ({@code JpaTransactionManager}, Hibernate), Flyway,
+ * open-session-in-view (Spring Boot's default) and Actuator, against a real primary and replica.
+ */
+@ReplicatedPostgres(replicas = 1)
+class JpaWebRoutingIntegrationTests {
+
+	private static final ParameterizedTypeReference<List<Integer>> PORTS = new ParameterizedTypeReference<>() {
+	};
+
+	private static PostgresCluster cluster;
+
+	private static ConfigurableApplicationContext context;
+
+	private static RestClient http;
+
+	@BeforeAll
+	static void startApplication(PostgresCluster postgres) {
+		cluster = postgres;
+		context = new SpringApplicationBuilder(NotesApplication.class)
+			.properties(ClusterProperties.of(cluster, "server.port=0", "spring.jpa.open-in-view=true",
+					"spring.jpa.hibernate.ddl-auto=none", "spring.flyway.locations=classpath:db/rw-routing-it",
+					"spring.liquibase.enabled=false", "rw-routing.web.route-header=true",
+					"management.endpoints.web.exposure.include=health,metrics",
+					"management.endpoint.health.show-details=always"))
+			.run();
+		http = RestClient.create("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"));
+	}
+
+	@AfterAll
+	static void stopApplication() {
+		if (context != null) {
+			context.close();
+		}
+	}
+
+	@Test
+	void openSessionInViewDoesNotPinTheReadAfterAWriteToThePrimary() {
+		ResponseEntity<List<Integer>> response = http.post()
+			.uri("/notes/write-then-read?text=osiv")
+			.retrieve()
+			.toEntity(PORTS);
+		assertThat(response.getBody()).extracting(JpaWebRoutingIntegrationTests::node)
+			.containsExactly("primary", "replica1");
+		assertThat(response.getHeaders().getFirst("X-RW-Route")).isEqualTo("reader-replica1");
+	}
+
+	@Test
+	void openSessionInViewDoesNotPinTheWriteAfterAReadToTheReplica() {
+		ResponseEntity<List<Integer>> response = http.get()
+			.uri("/notes/read-then-write?text=osiv2")
+			.retrieve()
+			.toEntity(PORTS);
+		assertThat(response.getBody()).extracting(JpaWebRoutingIntegrationTests::node)
+			.containsExactly("replica1", "primary");
+		assertThat(response.getHeaders().getFirst("X-RW-Route")).isEqualTo("writer");
+	}
+
+	@Test
+	void readOnlyRequestIsServedByTheReplica() {
+		ResponseEntity<Integer> response = http.get().uri("/notes/read").retrieve().toEntity(Integer.class);
+		assertThat(node(response.getBody())).isEqualTo("replica1");
+		assertThat(response.getHeaders().getFirst("X-RW-Route")).isEqualTo("reader-replica1");
+	}
+
+	@Test
+	void jpaWriteInsideReadOnlyTransactionFailsNamingTheReplica() {
+		NoteService service = context.getBean(NoteService.class);
+		assertThatException().isThrownBy(() -> service.createInReadOnly("forbidden"))
+			.withStackTraceContaining("read-only transaction on replica 'reader-replica1'");
+		assertThat(context.getBean(NoteRepository.class).countByText("forbidden")).isZero();
+	}
+
+	@Test
+	void flywayMigratedThePrimary() throws Exception {
+		try (var connection = cluster.primary().connect();
+				var rs = connection.createStatement()
+					.executeQuery("select count(*) from flyway_schema_history where success")) {
+			rs.next();
+			assertThat(rs.getInt(1)).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void healthShowsEveryPoolUp() {
+		String health = http.get().uri("/actuator/health").retrieve().body(String.class);
+		assertThat(health).contains("\"status\":\"UP\"")
+			.contains("\"writerDataSource\"")
+			.contains("\"reader-replica1DataSource\"")
+			.doesNotContain("password");
+	}
+
+	@Test
+	void hikariMetricsExistForEveryPool() {
+		http.get().uri("/notes/read").retrieve().toBodilessEntity();
+		http.get().uri("/notes/read-then-write?text=metrics").retrieve().toBodilessEntity();
+		for (String pool : List.of("writer", "reader-replica1")) {
+			String metric = http.get()
+				.uri("/actuator/metrics/hikaricp.connections.max?tag=pool:" + pool)
+				.retrieve()
+				.body(String.class);
+			assertThat(metric).contains("\"VALUE\",\"value\":4.0");
+		}
+	}
+
+	private static String node(int port) {
+		return ClusterProperties.nodeName(cluster, port);
+	}
+
+}

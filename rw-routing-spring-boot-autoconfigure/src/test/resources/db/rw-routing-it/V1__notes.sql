@@ -1,0 +1,4 @@
+create table notes (
+    id bigserial primary key,
+    text varchar(200) not null
+);
