@@ -1,5 +1,6 @@
 package io.github.rwrouting.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,6 +11,9 @@ import io.github.rwrouting.routing.Route;
 import io.github.rwrouting.routing.RouteListener;
 import io.github.rwrouting.routing.RoutingDataSource;
 import io.github.rwrouting.routing.RoutingPolicy;
+import io.github.rwrouting.topology.DialectResolver;
+import io.github.rwrouting.topology.ReplicaMonitor;
+import io.github.rwrouting.topology.WriterRoleListener;
 import liquibase.integration.spring.SpringLiquibase;
 import org.flywaydb.core.Flyway;
 
@@ -46,6 +50,8 @@ import org.springframework.core.env.Environment;
 @Import(ReaderDataSourcesRegistrar.class)
 public final class RwRoutingAutoConfiguration {
 
+	private static final Duration MIN_MONITOR_INTERVAL = Duration.ofMillis(100);
+
 	@Bean
 	static RoutingPools rwRoutingPools(DataSourceProperties dataSourceProperties,
 			ObjectProvider<JdbcConnectionDetails> connectionDetails, RwRoutingProperties properties,
@@ -66,11 +72,47 @@ public final class RwRoutingAutoConfiguration {
 		List<Route> readers = new ArrayList<>();
 		for (String name : properties.getReaders().keySet()) {
 			HikariDataSource reader = beanFactory.getBean(RoutingPools.readerBeanName(name), HikariDataSource.class);
-			readers.add(Route.reader(reader.getPoolName(), reader));
+			readers.add(Route.reader(name, reader.getPoolName(), reader));
 		}
 		RoutingPolicy policy = new RoutingPolicy(Route.writer(writer.getPoolName(), writer), readers,
-				properties.getNonTransactional());
+				properties.getNonTransactional(), properties.getBalancing());
 		return new RoutingDataSource(policy, listeners.orderedStream().toList(), writer.isAutoCommit());
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty(name = "rw-routing.monitor.enabled", matchIfMissing = true)
+	ReplicaMonitor rwRoutingReplicaMonitor(RoutingDataSource dataSource, RwRoutingProperties properties,
+			ObjectProvider<WriterRoleListener> writerRoleListeners) {
+		Duration interval = properties.getMonitor().getInterval();
+		if (interval.compareTo(MIN_MONITOR_INTERVAL) < 0) {
+			throw new RwRoutingConfigurationException("rw-routing.monitor.interval",
+					"the monitor interval " + interval.toMillis() + "ms is below the 100ms minimum",
+					"Set rw-routing.monitor.interval to 100ms or more (the default is 1s).");
+		}
+		DialectResolver dialectResolver = dialectResolver(properties);
+		Duration timeout = properties.getMonitor().getTimeout();
+		RoutingPolicy policy = dataSource.getPolicy();
+		return new ReplicaMonitor(policy, MonitorConnectors.of(policy, dialectResolver, timeout), dialectResolver,
+				interval, timeout, (reader) -> maxLag(properties, reader), writerRoleListeners.orderedStream().toList());
+	}
+
+	private static DialectResolver dialectResolver(RwRoutingProperties properties) {
+		DialectResolver resolver = new DialectResolver(properties.getDialect());
+		try {
+			resolver.configured();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new RwRoutingConfigurationException("rw-routing.dialect",
+					"unknown dialect '" + properties.getDialect() + "'",
+					"Set rw-routing.dialect to auto (the default), postgresql or aurora-postgresql.");
+		}
+		return resolver;
+	}
+
+	private static Duration maxLag(RwRoutingProperties properties, Route reader) {
+		RwRoutingProperties.Reader configured = properties.getReaders().get(reader.name());
+		Duration maxLag = (configured != null) ? configured.getMaxLag() : null;
+		return (maxLag != null) ? maxLag : properties.getMaxLag();
 	}
 
 	/**

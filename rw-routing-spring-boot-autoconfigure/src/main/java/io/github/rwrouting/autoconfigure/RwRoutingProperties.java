@@ -1,9 +1,11 @@
 package io.github.rwrouting.autoconfigure;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.rwrouting.routing.NonTransactionalRoute;
+import io.github.rwrouting.routing.ReaderBalancing;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -34,6 +36,25 @@ public class RwRoutingProperties {
 	 */
 	private NonTransactionalRoute nonTransactional = NonTransactionalRoute.WRITER;
 
+	/**
+	 * Replication lag past which a reader stops receiving reads until it catches up (to half this
+	 * value). Readers may set their own with rw-routing.readers.<name>.max-lag.
+	 */
+	private Duration maxLag = Duration.ofSeconds(1);
+
+	/**
+	 * How a read-only transaction picks among the readers that may serve it.
+	 */
+	private ReaderBalancing balancing = ReaderBalancing.ROUND_ROBIN;
+
+	/**
+	 * SQL dialect of the cluster for monitoring: "auto" (detected), "postgresql" or
+	 * "aurora-postgresql".
+	 */
+	private String dialect = "auto";
+
+	private final Monitor monitor = new Monitor();
+
 	private final Web web = new Web();
 
 	public boolean isEnabled() {
@@ -54,6 +75,34 @@ public class RwRoutingProperties {
 
 	public void setNonTransactional(NonTransactionalRoute nonTransactional) {
 		this.nonTransactional = nonTransactional;
+	}
+
+	public Duration getMaxLag() {
+		return this.maxLag;
+	}
+
+	public void setMaxLag(Duration maxLag) {
+		this.maxLag = maxLag;
+	}
+
+	public ReaderBalancing getBalancing() {
+		return this.balancing;
+	}
+
+	public void setBalancing(ReaderBalancing balancing) {
+		this.balancing = balancing;
+	}
+
+	public String getDialect() {
+		return this.dialect;
+	}
+
+	public void setDialect(String dialect) {
+		this.dialect = dialect;
+	}
+
+	public Monitor getMonitor() {
+		return this.monitor;
 	}
 
 	public Web getWeb() {
@@ -92,6 +141,12 @@ public class RwRoutingProperties {
 		 */
 		private final Map<String, String> hikari = new LinkedHashMap<>();
 
+		/**
+		 * Replication lag past which this reader stops receiving reads. Defaults to
+		 * rw-routing.max-lag.
+		 */
+		private @Nullable Duration maxLag;
+
 		public @Nullable String getUrl() {
 			return this.url;
 		}
@@ -126,6 +181,61 @@ public class RwRoutingProperties {
 
 		public Map<String, String> getHikari() {
 			return this.hikari;
+		}
+
+		public @Nullable Duration getMaxLag() {
+			return this.maxLag;
+		}
+
+		public void setMaxLag(@Nullable Duration maxLag) {
+			this.maxLag = maxLag;
+		}
+
+	}
+
+	/**
+	 * The replica monitor: polls every node for its role, replication position and lag.
+	 */
+	public static class Monitor {
+
+		/**
+		 * Whether to monitor the nodes. Without monitoring, readers are never excluded for lag and
+		 * the rwRouting health shows no node details.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Time between two polls of a node. At least 100ms.
+		 */
+		private Duration interval = Duration.ofSeconds(1);
+
+		/**
+		 * How long connecting to a node and polling it may take before the node counts as down.
+		 */
+		private Duration timeout = Duration.ofSeconds(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

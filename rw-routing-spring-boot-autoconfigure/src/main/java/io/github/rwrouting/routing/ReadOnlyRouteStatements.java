@@ -31,7 +31,7 @@ final class ReadOnlyRouteStatements {
 	}
 
 	static SQLException readOnlyRouteViolation(SQLException ex, Route route) {
-		return new SQLException("rw-routing ran this read-only transaction on replica '" + route.name()
+		return new SQLException("rw-routing ran this read-only transaction on replica '" + route.poolName()
 				+ "', which refused a write: " + ex.getMessage() + ". Nothing was written. Run writes in a "
 				+ "read-write transaction (@Transactional without readOnly = true).", READ_ONLY_SQL_TRANSACTION,
 				ex.getErrorCode(), ex);
@@ -59,7 +59,7 @@ final class ReadOnlyRouteStatements {
 				case "hashCode":
 					return System.identityHashCode(proxy);
 				case "toString":
-					return "ReadOnlyRouteStatement[" + this.route.name() + "]: " + this.target;
+					return "ReadOnlyRouteStatement[" + this.route.poolName() + "]: " + this.target;
 				case "getConnection":
 					return this.connection;
 				case "unwrap":

@@ -3,32 +3,67 @@ package io.github.rwrouting.routing;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.jspecify.annotations.Nullable;
-
 /**
- * Picks the reader for the next read-only transaction, round-robin.
+ * Picks the reader for the next read-only transaction among those the monitor lets serve reads.
  *
  * @author rw-routing
  */
 final class ReaderSelector {
 
+	static final int NONE = -1;
+
 	private final Route[] readers;
+
+	private final ReaderBalancing balancing;
 
 	private final AtomicInteger next = new AtomicInteger();
 
-	ReaderSelector(List<Route> readers) {
+	ReaderSelector(List<Route> readers, ReaderBalancing balancing) {
 		this.readers = readers.toArray(new Route[0]);
+		this.balancing = balancing;
 	}
 
-	@Nullable Route select() {
+	/**
+	 * The index of the chosen reader, or {@link #NONE}.
+	 */
+	int select() {
 		int count = this.readers.length;
 		if (count == 0) {
-			return null;
+			return NONE;
 		}
-		if (count == 1) {
-			return this.readers[0];
+		int start = (count == 1) ? 0 : Math.floorMod(this.next.getAndIncrement(), count);
+		int chosen = NONE;
+		long leastLag = Long.MAX_VALUE;
+		for (int i = 0; i < count; i++) {
+			int index = start + i;
+			if (index >= count) {
+				index -= count;
+			}
+			ReaderHealth health = this.readers[index].health();
+			if (health.isAvailable()) {
+				if (this.balancing == ReaderBalancing.ROUND_ROBIN) {
+					return index;
+				}
+				long lag = health.lagNanos();
+				if (lag < leastLag) {
+					leastLag = lag;
+					chosen = index;
+				}
+			}
 		}
-		return this.readers[Math.floorMod(this.next.getAndIncrement(), count)];
+		return chosen;
+	}
+
+	/**
+	 * Why no reader could be chosen: lag when a reader that is up lags, else reader-down.
+	 */
+	RouteReason unavailableReason() {
+		for (Route reader : this.readers) {
+			if (reader.health().unavailableReason() == RouteReason.LAG) {
+				return RouteReason.LAG;
+			}
+		}
+		return RouteReason.READER_DOWN;
 	}
 
 }

@@ -11,46 +11,75 @@ import org.springframework.util.Assert;
  */
 public final class Route {
 
+	/**
+	 * The name of the writer route.
+	 */
+	public static final String WRITER_NAME = "writer";
+
 	private final String name;
+
+	private final String poolName;
 
 	private final Role role;
 
+	private final ReaderHealth health = new ReaderHealth();
+
 	private final DataSource dataSource;
 
-	private Route(String name, Role role, DataSource dataSource) {
+	private Route(String name, String poolName, Role role, DataSource dataSource) {
 		Assert.hasText(name, "'name' must not be empty");
+		Assert.hasText(poolName, "'poolName' must not be empty");
 		Assert.notNull(dataSource, "'dataSource' must not be null");
 		this.name = name;
+		this.poolName = poolName;
 		this.role = role;
 		this.dataSource = dataSource;
 	}
 
 	/**
 	 * Create the writer route.
-	 * @param name the route name, as shown in metrics and the route header
+	 * @param poolName the name of the writer pool, as shown by the route header
 	 * @param dataSource the writer pool
 	 * @return the route
 	 */
-	public static Route writer(String name, DataSource dataSource) {
-		return new Route(name, Role.WRITER, dataSource);
+	public static Route writer(String poolName, DataSource dataSource) {
+		return new Route(WRITER_NAME, poolName, Role.WRITER, dataSource);
 	}
 
 	/**
 	 * Create a reader route.
-	 * @param name the route name, as shown in metrics and the route header
+	 * @param name the reader name, as configured and as shown in metrics
+	 * @param poolName the name of the reader's pool, as shown by the route header
 	 * @param dataSource the reader pool
 	 * @return the route
 	 */
-	public static Route reader(String name, DataSource dataSource) {
-		return new Route(name, Role.READER, dataSource);
+	public static Route reader(String name, String poolName, DataSource dataSource) {
+		return new Route(name, poolName, Role.READER, dataSource);
 	}
 
 	/**
-	 * The route name: {@code writer} or {@code reader-<name>} for the auto-configured pools.
+	 * The route name: {@code writer}, or the reader's configured name. Metrics tag routes with it.
 	 * @return the name
 	 */
 	public String name() {
 		return this.name;
+	}
+
+	/**
+	 * The name of the pool behind the route, for example {@code reader-replica1}.
+	 * @return the pool name
+	 */
+	public String poolName() {
+		return this.poolName;
+	}
+
+	/**
+	 * Whether this reader may serve reads right now, as the replica monitor last saw it. Always
+	 * available when nothing monitors it.
+	 * @return the health
+	 */
+	public ReaderHealth health() {
+		return this.health;
 	}
 
 	/**
@@ -79,7 +108,7 @@ public final class Route {
 
 	@Override
 	public String toString() {
-		return this.name;
+		return this.poolName;
 	}
 
 	/**

@@ -35,7 +35,7 @@ public final class RouteDecision {
 
 	@Override
 	public String toString() {
-		return this.route.name() + " (" + this.reason.tagValue() + ")";
+		return this.route.poolName() + " (" + this.reason.tagValue() + ")";
 	}
 
 }

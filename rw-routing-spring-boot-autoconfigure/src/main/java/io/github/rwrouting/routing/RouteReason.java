@@ -18,9 +18,16 @@ public enum RouteReason {
 	READ_ONLY("read-only"),
 
 	/**
-	 * A read-only transaction sent to the writer because no reader was available.
+	 * A read-only transaction sent to the writer because every reader was down or unreachable (or
+	 * none is configured).
 	 */
 	READER_DOWN("reader-down"),
+
+	/**
+	 * A read-only transaction sent to the writer because every reader that is up lags past its
+	 * {@code max-lag}.
+	 */
+	LAG("lag"),
 
 	/**
 	 * Work outside a transaction (auto-commit), sent where {@code rw-routing.non-transactional} says.

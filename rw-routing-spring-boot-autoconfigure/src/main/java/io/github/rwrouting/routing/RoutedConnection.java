@@ -74,7 +74,19 @@ final class RoutedConnection implements Connection {
 		boolean readOnlyWork = this.readOnly || TransactionSynchronizationManager.isCurrentTransactionReadOnly();
 		boolean inTransaction = !this.autoCommit || TransactionSynchronizationManager.isActualTransactionActive();
 		RouteDecision routeDecision = this.owner.decide(readOnlyWork, inTransaction);
-		Connection connection = routeDecision.route().dataSource().getConnection();
+		Connection connection;
+		try {
+			connection = routeDecision.route().dataSource().getConnection();
+		}
+		catch (SQLException ex) {
+			if (!routeDecision.route().isReader()) {
+				throw ex;
+			}
+			// Never an error because of a reader: this transaction runs on the writer instead, and the
+			// replica monitor excludes the reader until it is reachable again.
+			routeDecision = this.owner.readerUnreachable(routeDecision, ex);
+			connection = routeDecision.route().dataSource().getConnection();
+		}
 		try {
 			applyState(connection, routeDecision.route());
 		}

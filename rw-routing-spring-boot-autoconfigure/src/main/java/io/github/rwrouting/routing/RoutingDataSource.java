@@ -9,6 +9,9 @@ import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.util.Assert;
 
 /**
@@ -23,6 +26,8 @@ import org.springframework.util.Assert;
  * @author rw-routing
  */
 public class RoutingDataSource implements DataSource {
+
+	private static final Log logger = LogFactory.getLog(RoutingDataSource.class);
 
 	private final RoutingPolicy policy;
 
@@ -75,6 +80,15 @@ public class RoutingDataSource implements DataSource {
 
 	RouteDecision decide(boolean readOnly, boolean inTransaction) {
 		return this.policy.decide(readOnly, inTransaction);
+	}
+
+	RouteDecision readerUnreachable(RouteDecision failed, SQLException ex) {
+		if (logger.isWarnEnabled()) {
+			logger.warn("rw-routing could not borrow a connection from " + failed.route().poolName()
+					+ "; this transaction runs on the writer (" + ex.getClass().getSimpleName() + ", SQLState "
+					+ ex.getSQLState() + ")");
+		}
+		return this.policy.decision(this.policy.writer(), RouteReason.READER_DOWN);
 	}
 
 	void routed(RouteDecision decision) {

@@ -1,19 +1,19 @@
 package io.github.rwrouting.routing;
 
-import java.util.EnumMap;
-import java.util.IdentityHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.springframework.util.Assert;
 
 /**
  * Decides where a connection goes from what is known when its first statement runs: whether the
- * work is read-only and whether it runs in a transaction.
+ * work is read-only, whether it runs in a transaction, and which readers the monitor lets serve.
  *
  * @author rw-routing
  */
 public final class RoutingPolicy {
+
+	private static final RouteReason[] REASONS = RouteReason.values();
 
 	private final Route writer;
 
@@ -23,38 +23,47 @@ public final class RoutingPolicy {
 
 	private final NonTransactionalRoute nonTransactionalRoute;
 
-	private final Map<Route, Map<RouteReason, RouteDecision>> decisions = new IdentityHashMap<>();
+	private final RouteDecision[] writerDecisions;
 
-	private final RouteDecision writerReadWrite;
+	private final RouteDecision[][] readerDecisions;
 
-	private final RouteDecision writerReaderDown;
-
-	private final RouteDecision writerNonTransactional;
+	/**
+	 * Create a policy that picks readers round-robin.
+	 * @param writer the writer route
+	 * @param readers the reader routes, possibly none
+	 * @param nonTransactionalRoute where work outside a transaction goes
+	 */
+	public RoutingPolicy(Route writer, List<Route> readers, NonTransactionalRoute nonTransactionalRoute) {
+		this(writer, readers, nonTransactionalRoute, ReaderBalancing.ROUND_ROBIN);
+	}
 
 	/**
 	 * Create a policy.
 	 * @param writer the writer route
 	 * @param readers the reader routes, possibly none
 	 * @param nonTransactionalRoute where work outside a transaction goes
+	 * @param balancing how to pick among the readers that may serve
 	 */
-	public RoutingPolicy(Route writer, List<Route> readers, NonTransactionalRoute nonTransactionalRoute) {
+	public RoutingPolicy(Route writer, List<Route> readers, NonTransactionalRoute nonTransactionalRoute,
+			ReaderBalancing balancing) {
 		Assert.isTrue(!writer.isReader(), "'writer' must be a writer route");
 		Assert.isTrue(readers.stream().allMatch(Route::isReader), "'readers' must all be reader routes");
 		this.writer = writer;
 		this.readers = List.copyOf(readers);
-		this.readerSelector = new ReaderSelector(this.readers);
+		this.readerSelector = new ReaderSelector(this.readers, balancing);
 		this.nonTransactionalRoute = nonTransactionalRoute;
-		this.decisions.put(writer, decisionsFor(writer));
-		this.readers.forEach((reader) -> this.decisions.put(reader, decisionsFor(reader)));
-		this.writerReadWrite = decision(writer, RouteReason.READ_WRITE);
-		this.writerReaderDown = decision(writer, RouteReason.READER_DOWN);
-		this.writerNonTransactional = decision(writer, RouteReason.NON_TRANSACTIONAL);
+		this.writerDecisions = decisionsFor(writer);
+		this.readerDecisions = new RouteDecision[this.readers.size()][];
+		for (int i = 0; i < this.readers.size(); i++) {
+			this.readerDecisions[i] = decisionsFor(this.readers.get(i));
+		}
 	}
 
-	private static Map<RouteReason, RouteDecision> decisionsFor(Route route) {
-		Map<RouteReason, RouteDecision> byReason = new EnumMap<>(RouteReason.class);
-		for (RouteReason reason : RouteReason.values()) {
-			byReason.put(reason, new RouteDecision(route, reason));
+	// Decisions are created once, so that routing a connection allocates nothing.
+	private static RouteDecision[] decisionsFor(Route route) {
+		RouteDecision[] byReason = new RouteDecision[REASONS.length];
+		for (RouteReason reason : REASONS) {
+			byReason[reason.ordinal()] = new RouteDecision(route, reason);
 		}
 		return byReason;
 	}
@@ -67,20 +76,23 @@ public final class RoutingPolicy {
 	 */
 	public RouteDecision decide(boolean readOnly, boolean inTransaction) {
 		if (readOnly) {
-			return readerOr(this.writerReaderDown, RouteReason.READ_ONLY);
+			return readerOrWriter(RouteReason.READ_ONLY);
 		}
 		if (inTransaction) {
-			return this.writerReadWrite;
+			return this.writerDecisions[RouteReason.READ_WRITE.ordinal()];
 		}
 		if (this.nonTransactionalRoute == NonTransactionalRoute.READER) {
-			return readerOr(this.writerReaderDown, RouteReason.NON_TRANSACTIONAL);
+			return readerOrWriter(RouteReason.NON_TRANSACTIONAL);
 		}
-		return this.writerNonTransactional;
+		return this.writerDecisions[RouteReason.NON_TRANSACTIONAL.ordinal()];
 	}
 
-	private RouteDecision readerOr(RouteDecision fallback, RouteReason reason) {
-		Route reader = this.readerSelector.select();
-		return (reader != null) ? decision(reader, reason) : fallback;
+	private RouteDecision readerOrWriter(RouteReason reason) {
+		int reader = this.readerSelector.select();
+		if (reader != ReaderSelector.NONE) {
+			return this.readerDecisions[reader][reason.ordinal()];
+		}
+		return this.writerDecisions[this.readerSelector.unavailableReason().ordinal()];
 	}
 
 	/**
@@ -90,9 +102,24 @@ public final class RoutingPolicy {
 	 * @return the decision
 	 */
 	public RouteDecision decision(Route route, RouteReason reason) {
-		Map<RouteReason, RouteDecision> byReason = this.decisions.get(route);
-		Assert.notNull(byReason, () -> "Unknown route " + route);
-		return byReason.get(reason);
+		if (route == this.writer) {
+			return this.writerDecisions[reason.ordinal()];
+		}
+		int index = this.readers.indexOf(route);
+		Assert.isTrue(index >= 0, () -> "Unknown route " + route);
+		return this.readerDecisions[index][reason.ordinal()];
+	}
+
+	/**
+	 * Every decision this policy can make, for metrics that register their meters up front.
+	 * @return the decisions
+	 */
+	public List<RouteDecision> decisions() {
+		List<RouteDecision> all = new ArrayList<>(List.of(this.writerDecisions));
+		for (RouteDecision[] byReason : this.readerDecisions) {
+			all.addAll(List.of(byReason));
+		}
+		return all;
 	}
 
 	/**

@@ -48,7 +48,7 @@ public class RouteHeaderFilter extends OncePerRequestFilter implements RouteList
 	public void routed(RouteDecision decision) {
 		HttpServletResponse response = this.currentResponse.get();
 		if (response != null && !response.isCommitted()) {
-			response.setHeader(this.headerName, decision.route().name());
+			response.setHeader(this.headerName, decision.route().poolName());
 		}
 	}
 

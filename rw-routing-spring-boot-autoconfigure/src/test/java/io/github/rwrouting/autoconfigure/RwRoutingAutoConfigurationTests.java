@@ -37,6 +37,8 @@ class RwRoutingAutoConfigurationTests {
 				RoutingDataSource routing = context.getBean(RoutingDataSource.class);
 				assertThat(routing.getPolicy().writer().name()).isEqualTo("writer");
 				assertThat(routing.getPolicy().readers()).extracting(Route::name)
+					.containsExactly("replica-1", "replica-2");
+				assertThat(routing.getPolicy().readers()).extracting(Route::poolName)
 					.containsExactly("reader-replica-1", "reader-replica-2");
 				HikariDataSource writer = context.getBean("writerDataSource", HikariDataSource.class);
 				assertThat(writer.getJdbcUrl()).isEqualTo("jdbc:postgresql://writer.example.com:5432/app");

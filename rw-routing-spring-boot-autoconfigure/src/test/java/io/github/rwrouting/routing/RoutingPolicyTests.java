@@ -20,9 +20,9 @@ class RoutingPolicyTests {
 
 	private final Route writer = Route.writer("writer", dataSource());
 
-	private final Route reader1 = Route.reader("reader-one", dataSource());
+	private final Route reader1 = Route.reader("one", "reader-one", dataSource());
 
-	private final Route reader2 = Route.reader("reader-two", dataSource());
+	private final Route reader2 = Route.reader("two", "reader-two", dataSource());
 
 	@Test
 	void readOnlyWorkGoesToAReader() {

@@ -1,0 +1,31 @@
+package io.github.rwrouting.autoconfigure;
+
+import io.github.rwrouting.metrics.RoutingMetrics;
+import io.github.rwrouting.routing.RoutingDataSource;
+import io.github.rwrouting.topology.ReplicaMonitor;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Micrometer meters for read/write routing. The meters bind when the registry is ready; until then
+ * routing decisions are not counted.
+ *
+ * @author rw-routing
+ */
+@AutoConfiguration(after = RwRoutingAutoConfiguration.class)
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean(RoutingDataSource.class)
+public final class RwRoutingMetricsAutoConfiguration {
+
+	@Bean
+	RoutingMetrics rwRoutingMetrics(ObjectProvider<RoutingDataSource> dataSource,
+			ObjectProvider<ReplicaMonitor> monitor) {
+		return new RoutingMetrics(() -> dataSource.getObject().getPolicy(), monitor::getIfAvailable);
+	}
+
+}

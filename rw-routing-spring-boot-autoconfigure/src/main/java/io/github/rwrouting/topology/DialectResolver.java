@@ -1,0 +1,83 @@
+package io.github.rwrouting.topology;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Finds the dialect of a cluster: the configured one, else from the JDBC URL and, for PostgreSQL,
+ * whether the server is Aurora.
+ *
+ * @author rw-routing
+ */
+public final class DialectResolver {
+
+	/**
+	 * The value of {@code rw-routing.dialect} that asks for detection.
+	 */
+	public static final String AUTO = "auto";
+
+	private final String configured;
+
+	/**
+	 * Create a resolver.
+	 * @param configured the configured dialect name, or {@value #AUTO}
+	 */
+	public DialectResolver(String configured) {
+		this.configured = configured.toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * The configured dialect, when one is configured.
+	 * @return the dialect, or {@code null} when it is to be detected
+	 * @throws IllegalArgumentException if the name is unknown
+	 */
+	public @Nullable DatabaseDialect configured() {
+		return switch (this.configured) {
+			case AUTO -> null;
+			case PostgresDialect.NAME -> new PostgresDialect();
+			case AuroraPostgresDialect.NAME -> new AuroraPostgresDialect();
+			default -> throw new IllegalArgumentException("Unknown dialect '" + this.configured + "'");
+		};
+	}
+
+	/**
+	 * Whether a JDBC URL is one the dialects can monitor.
+	 * @param jdbcUrl the URL
+	 * @return {@code true} for PostgreSQL URLs (plain or through the AWS JDBC wrapper)
+	 */
+	public static boolean isSupported(@Nullable String jdbcUrl) {
+		return jdbcUrl != null && (jdbcUrl.startsWith("jdbc:postgresql:")
+				|| jdbcUrl.startsWith("jdbc:aws-wrapper:postgresql:"));
+	}
+
+	/**
+	 * The dialect to use from the URL alone, before any connection: what monitoring connections need.
+	 * @param jdbcUrl the URL
+	 * @return the dialect, or {@code null} if the database is not supported
+	 */
+	public @Nullable DatabaseDialect forUrl(@Nullable String jdbcUrl) {
+		DatabaseDialect dialect = configured();
+		if (dialect != null) {
+			return dialect;
+		}
+		return isSupported(jdbcUrl) ? new PostgresDialect() : null;
+	}
+
+	/**
+	 * The dialect, looking at the server when it is to be detected.
+	 * @param connection a connection to a node of the cluster
+	 * @return the dialect
+	 * @throws SQLException if the server could not be asked
+	 */
+	public DatabaseDialect detect(Connection connection) throws SQLException {
+		DatabaseDialect dialect = configured();
+		if (dialect != null) {
+			return dialect;
+		}
+		return AuroraPostgresDialect.isAurora(connection) ? new AuroraPostgresDialect() : new PostgresDialect();
+	}
+
+}

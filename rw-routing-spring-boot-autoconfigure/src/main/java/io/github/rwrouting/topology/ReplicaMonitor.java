@@ -1,0 +1,372 @@
+package io.github.rwrouting.topology;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import io.github.rwrouting.routing.Route;
+import io.github.rwrouting.routing.RouteReason;
+import io.github.rwrouting.routing.RoutingPolicy;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.util.Assert;
+
+/**
+ * Polls every node of a cluster in the background for its role, replication position and lag, and
+ * decides which readers may serve reads: a reader that is down, unreachable or lagging past its
+ * {@code max-lag} is excluded until it recovers. Each node is polled on its own connection, outside
+ * the application's pools, with a timeout so that a frozen node delays only its own poll.
+ * <p>
+ * Hysteresis keeps a reader near its limit from flapping: one excluded for lag rejoins once its lag
+ * is at most half the limit, one excluded for being down rejoins after two polls in a row succeed.
+ *
+ * @author rw-routing
+ */
+public class ReplicaMonitor implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(ReplicaMonitor.class);
+
+	private static final int HISTORY_SIZE = 4096;
+
+	private static final int SUCCESSES_TO_REJOIN = 2;
+
+	private final List<MonitoredNode> nodes = new ArrayList<>();
+
+	private final DialectResolver dialectResolver;
+
+	private final Duration interval;
+
+	private final Duration timeout;
+
+	private final List<WriterRoleListener> writerRoleListeners;
+
+	private final WriterHistory writerHistory = new WriterHistory(HISTORY_SIZE);
+
+	private volatile @Nullable DatabaseDialect dialect;
+
+	private volatile @Nullable ScheduledExecutorService executor;
+
+	/**
+	 * Create a monitor.
+	 * @param policy the routing policy whose writer and readers are monitored
+	 * @param connectors how to open a monitoring connection to each route's node
+	 * @param dialectResolver the dialect to use or detect
+	 * @param interval time between two polls of a node
+	 * @param timeout how long one poll may take
+	 * @param maxLag the lag past which each reader stops serving reads
+	 * @param writerRoleListeners told when the writer pool reaches a replica
+	 */
+	public ReplicaMonitor(RoutingPolicy policy, Map<Route, NodeConnector> connectors, DialectResolver dialectResolver,
+			Duration interval, Duration timeout, Function<Route, Duration> maxLag,
+			List<WriterRoleListener> writerRoleListeners) {
+		this.dialectResolver = dialectResolver;
+		this.interval = interval;
+		this.timeout = timeout;
+		this.writerRoleListeners = List.copyOf(writerRoleListeners);
+		if (connectors.isEmpty()) {
+			return; // a database without a dialect: nothing to poll, every reader keeps serving
+		}
+		this.nodes.add(new MonitoredNode(policy.writer(), connector(connectors, policy.writer()), Duration.ZERO));
+		for (Route reader : policy.readers()) {
+			this.nodes.add(new MonitoredNode(reader, connector(connectors, reader), maxLag.apply(reader)));
+		}
+	}
+
+	private static NodeConnector connector(Map<Route, NodeConnector> connectors, Route route) {
+		NodeConnector connector = connectors.get(route);
+		Assert.notNull(connector, () -> "No connector for route " + route);
+		return connector;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.executor != null || this.nodes.isEmpty()) {
+			return;
+		}
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(this.nodes.size(),
+				new MonitorThreadFactory());
+		scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		scheduler.setRemoveOnCancelPolicy(true);
+		for (MonitoredNode node : this.nodes) {
+			scheduler.scheduleWithFixedDelay(() -> poll(node), 0, this.interval.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		this.executor = scheduler;
+	}
+
+	@Override
+	public synchronized void stop() {
+		ScheduledExecutorService scheduler = this.executor;
+		if (scheduler == null) {
+			return;
+		}
+		this.executor = null;
+		scheduler.shutdownNow();
+		try {
+			if (!scheduler.awaitTermination(this.timeout.toMillis() * 2 + 1000, TimeUnit.MILLISECONDS)) {
+				logger.warn("rw-routing monitor threads did not stop in time");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.nodes.forEach(MonitoredNode::closeConnection);
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.executor != null;
+	}
+
+	/**
+	 * What the monitor last saw of each node, the writer first.
+	 * @return the statuses
+	 */
+	public List<NodeStatus> statuses() {
+		return this.nodes.stream().map((node) -> node.status).toList();
+	}
+
+	/**
+	 * What the monitor last saw of a route's node.
+	 * @param route a writer or reader route
+	 * @return the status
+	 */
+	public NodeStatus status(Route route) {
+		for (MonitoredNode node : this.nodes) {
+			if (node.route == route) {
+				return node.status;
+			}
+		}
+		throw new IllegalArgumentException("Unknown route " + route);
+	}
+
+	/**
+	 * The dialect in use, once a node has been reached.
+	 * @return the dialect or {@code null}
+	 */
+	public @Nullable DatabaseDialect dialect() {
+		return this.dialect;
+	}
+
+	/**
+	 * The time between two polls of a node.
+	 * @return the interval
+	 */
+	public Duration interval() {
+		return this.interval;
+	}
+
+	private void poll(MonitoredNode node) {
+		try {
+			Connection connection = node.connection();
+			NodeProbe probe = dialect(connection).probe(connection);
+			long now = System.nanoTime();
+			if (node.isWriter()) {
+				if (probe.role() == NodeRole.PRIMARY && probe.position() != NodeProbe.UNKNOWN) {
+					this.writerHistory.record(now, probe.position());
+				}
+				node.writerPolled(probe);
+				if (node.status.isDemotedWriter()) {
+					writerDemoted(node.status);
+				}
+			}
+			else {
+				node.readerPolled(probe, lagBytes(probe), lagNanos(probe, now));
+			}
+		}
+		catch (Exception ex) {
+			node.failed(ex);
+		}
+	}
+
+	private long lagBytes(NodeProbe probe) {
+		long writerPosition = this.writerHistory.latestPosition();
+		if (probe.role() == NodeRole.PRIMARY) {
+			return 0;
+		}
+		if (probe.position() == NodeProbe.UNKNOWN || writerPosition == NodeProbe.UNKNOWN) {
+			return NodeProbe.UNKNOWN;
+		}
+		return Math.max(0, writerPosition - probe.position());
+	}
+
+	private long lagNanos(NodeProbe probe, long now) {
+		if (probe.role() == NodeRole.PRIMARY) {
+			return 0;
+		}
+		if (probe.reportedLagNanos() != NodeProbe.UNKNOWN) {
+			return probe.reportedLagNanos();
+		}
+		if (probe.position() == NodeProbe.UNKNOWN) {
+			return NodeProbe.UNKNOWN;
+		}
+		return this.writerHistory.lagNanos(probe.position(), now);
+	}
+
+	private DatabaseDialect dialect(Connection connection) throws SQLException {
+		DatabaseDialect current = this.dialect;
+		if (current == null) {
+			current = this.dialectResolver.detect(connection);
+			this.dialect = current;
+			logger.info("rw-routing monitor uses the " + current.name() + " dialect");
+		}
+		return current;
+	}
+
+	private void writerDemoted(NodeStatus status) {
+		for (WriterRoleListener listener : this.writerRoleListeners) {
+			try {
+				listener.writerDemoted(status);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("rw-routing writer role listener failed", ex);
+			}
+		}
+	}
+
+	/**
+	 * Removes anything that looks like a credential from a driver message.
+	 */
+	static String describe(Exception ex) {
+		String message = String.valueOf(ex.getMessage()).replaceAll("(?i)(password|pwd|secret|token)=[^&;\\s]*",
+				"$1=******");
+		String state = (ex instanceof SQLException sqlException && sqlException.getSQLState() != null)
+				? " [SQLState " + sqlException.getSQLState() + "]" : "";
+		return ex.getClass().getSimpleName() + state + ": " + message;
+	}
+
+	private final class MonitoredNode {
+
+		private final Route route;
+
+		private final NodeConnector connector;
+
+		private final long maxLagNanos;
+
+		private @Nullable Connection connection;
+
+		private int consecutiveSuccesses;
+
+		private volatile NodeStatus status;
+
+		MonitoredNode(Route route, NodeConnector connector, Duration maxLag) {
+			this.route = route;
+			this.connector = connector;
+			this.maxLagNanos = maxLag.toNanos();
+			this.status = NodeStatus.initial(route.name(), isWriter());
+		}
+
+		boolean isWriter() {
+			return !this.route.isReader();
+		}
+
+		Connection connection() throws SQLException {
+			Connection current = this.connection;
+			if (current == null) {
+				current = this.connector.connect();
+				current.setNetworkTimeout(Runnable::run, (int) ReplicaMonitor.this.timeout.toMillis());
+				this.connection = current;
+			}
+			return current;
+		}
+
+		void closeConnection() {
+			Connection current = this.connection;
+			this.connection = null;
+			if (current != null) {
+				try {
+					current.close();
+				}
+				catch (SQLException ex) {
+					logger.debug("Failed to close monitor connection", ex);
+				}
+			}
+		}
+
+		void writerPolled(NodeProbe probe) {
+			this.consecutiveSuccesses++;
+			NodeStatus previous = this.status;
+			this.status = new NodeStatus(this.route.name(), true, true, probe.role(), 0, 0, false, Instant.now(), null);
+			if (this.status.isDemotedWriter() && !previous.isDemotedWriter()) {
+				logger.warn("rw-routing: the writer pool reaches a replica; its connections will be retired");
+			}
+		}
+
+		void readerPolled(NodeProbe probe, long lagBytes, long lagNanos) {
+			this.consecutiveSuccesses++;
+			NodeStatus previous = this.status;
+			boolean lagKnown = lagNanos != NodeProbe.UNKNOWN;
+			boolean excluded;
+			RouteReason reason = this.route.health().unavailableReason();
+			if (lagKnown && lagNanos > this.maxLagNanos) {
+				excluded = true;
+				reason = RouteReason.LAG;
+			}
+			else if (!previous.excluded()) {
+				excluded = false;
+			}
+			else if (reason == RouteReason.LAG) {
+				excluded = lagKnown && lagNanos > this.maxLagNanos / 2;
+			}
+			else {
+				excluded = this.consecutiveSuccesses < SUCCESSES_TO_REJOIN;
+			}
+			long lag = lagKnown ? lagNanos : 0;
+			if (excluded) {
+				this.route.health().markUnavailable(reason, lag);
+			}
+			else {
+				this.route.health().markAvailable(lag);
+			}
+			this.status = new NodeStatus(this.route.name(), false, true, probe.role(), lagBytes, lag, excluded,
+					Instant.now(), null);
+			if (excluded != previous.excluded()) {
+				logger.info("rw-routing reader '" + this.route.name() + "' "
+						+ (excluded ? "excluded (" + reason.tagValue() + ")" : "serves reads again"));
+			}
+		}
+
+		void failed(Exception ex) {
+			this.consecutiveSuccesses = 0;
+			closeConnection();
+			NodeStatus previous = this.status;
+			boolean excluded = !isWriter();
+			if (excluded) {
+				this.route.health().markUnavailable(RouteReason.READER_DOWN, previous.lagNanos());
+			}
+			this.status = new NodeStatus(this.route.name(), isWriter(), false, previous.role(), previous.lagBytes(),
+					previous.lagNanos(), excluded, Instant.now(), describe(ex));
+			if (previous.up() || previous.checkedAt() == null) {
+				logger.warn("rw-routing cannot reach " + (isWriter() ? "the writer" : "reader '" + this.route.name()
+						+ "'") + ": " + this.status.error());
+			}
+		}
+
+	}
+
+	private static final class MonitorThreadFactory implements ThreadFactory {
+
+		private final AtomicInteger count = new AtomicInteger();
+
+		@Override
+		public Thread newThread(Runnable runnable) {
+			Thread thread = new Thread(runnable, "rw-routing-monitor-" + this.count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		}
+
+	}
+
+}
