@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
@@ -29,6 +30,8 @@ public class RoutingDataSource implements DataSource {
 
 	private static final Log logger = LogFactory.getLog(RoutingDataSource.class);
 
+	private static final long READER_WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
 	private final RoutingPolicy policy;
 
 	private final RouteListener[] listeners;
@@ -36,6 +39,9 @@ public class RoutingDataSource implements DataSource {
 	private final boolean defaultAutoCommit;
 
 	private volatile int defaultTransactionIsolation = -1;
+
+	// Under an outage every read would warn: one line per interval is enough, the metrics count them all.
+	private volatile long lastReaderWarning = System.nanoTime() - READER_WARNING_INTERVAL_NANOS;
 
 	/**
 	 * Create a routing data source.
@@ -83,10 +89,11 @@ public class RoutingDataSource implements DataSource {
 	}
 
 	RouteDecision readerUnreachable(RouteDecision failed, SQLException ex) {
-		if (logger.isWarnEnabled()) {
-			logger.warn("rw-routing could not borrow a connection from " + failed.route().poolName()
-					+ "; this transaction runs on the writer (" + ex.getClass().getSimpleName() + ", SQLState "
-					+ ex.getSQLState() + ")");
+		long now = System.nanoTime();
+		if (now - this.lastReaderWarning > READER_WARNING_INTERVAL_NANOS && logger.isWarnEnabled()) {
+			this.lastReaderWarning = now;
+			logger.warn("rw-routing could not use " + failed.route().poolName() + " (" + ex.getClass().getSimpleName()
+					+ ", SQLState " + ex.getSQLState() + "); the transaction runs on the writer instead");
 		}
 		return this.policy.decision(this.policy.writer(), RouteReason.READER_DOWN);
 	}

@@ -217,6 +217,11 @@ public class ReplicaMonitor implements SmartLifecycle {
 
 	private DatabaseDialect dialect(Connection connection) throws SQLException {
 		DatabaseDialect current = this.dialect;
+		return (current != null) ? current : detectDialect(connection);
+	}
+
+	private synchronized DatabaseDialect detectDialect(Connection connection) throws SQLException {
+		DatabaseDialect current = this.dialect;
 		if (current == null) {
 			current = this.dialectResolver.detect(connection);
 			this.dialect = current;

@@ -1,0 +1,180 @@
+package io.github.rwrouting.routing;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Statements on a reader connection. They do two things a plain pooled statement cannot:
+ * <ul>
+ * <li>a write attempted on the replica fails with an error that says the transaction was routed to
+ * a replica, not the database's bare "read-only transaction";</li>
+ * <li>when the transaction's first statement finds the replica gone (a pooled connection to a node
+ * that died or was stopped), the transaction moves to the writer and the statement runs there, so a
+ * dead reader never fails a read. Nothing has run in the transaction yet, so this is safe.</li>
+ * </ul>
+ *
+ * @author rw-routing
+ */
+final class ReaderStatements {
+
+	/**
+	 * SQLSTATE read_only_sql_transaction: PostgreSQL on a hot standby or in a read-only transaction.
+	 */
+	private static final String READ_ONLY_SQL_TRANSACTION = "25006";
+
+	private ReaderStatements() {
+	}
+
+	static <S extends Statement> S wrap(RoutedConnection connection, Route route, Class<S> type, S statement,
+			StatementFactory<S> factory) {
+		return type.cast(Proxy.newProxyInstance(ReaderStatements.class.getClassLoader(), new Class<?>[] { type },
+				new Handler<>(connection, route, statement, factory)));
+	}
+
+	static SQLException readOnlyRouteViolation(SQLException ex, Route route) {
+		return new SQLException("rw-routing ran this read-only transaction on replica '" + route.poolName()
+				+ "', which refused a write: " + ex.getMessage() + ". Nothing was written. Run writes in a "
+				+ "read-write transaction (@Transactional without readOnly = true).", READ_ONLY_SQL_TRANSACTION,
+				ex.getErrorCode(), ex);
+	}
+
+	/**
+	 * Whether an error means the connection is gone: SQLSTATE class 08, or the server shutting
+	 * down or crashing (57P01, 57P02, 57P03).
+	 */
+	static boolean isConnectionFailure(SQLException ex) {
+		String state = ex.getSQLState();
+		return ex instanceof SQLNonTransientConnectionException || ex instanceof SQLTransientConnectionException
+				|| ex instanceof SQLRecoverableException
+				|| (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+						|| state.equals("57P03")));
+	}
+
+	/**
+	 * Creates the same statement again on another connection.
+	 */
+	@FunctionalInterface
+	interface StatementFactory<S extends Statement> {
+
+		S create(Connection connection) throws SQLException;
+
+	}
+
+	private static final class Handler<S extends Statement> implements InvocationHandler {
+
+		private final RoutedConnection connection;
+
+		private final StatementFactory<S> factory;
+
+		private Route route;
+
+		private S target;
+
+		// Calls made before the first execution (parameters, batches), to replay on the writer.
+		private @Nullable List<Object[]> recorded;
+
+		Handler(RoutedConnection connection, Route route, S target, StatementFactory<S> factory) {
+			this.connection = connection;
+			this.route = route;
+			this.target = target;
+			this.factory = factory;
+			this.recorded = connection.isFirstStatementPending() ? new ArrayList<>() : null;
+		}
+
+		@Override
+		public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+			String name = method.getName();
+			switch (name) {
+				case "equals":
+					return proxy == args[0];
+				case "hashCode":
+					return System.identityHashCode(proxy);
+				case "toString":
+					return "ReaderStatement[" + this.route.poolName() + "]: " + this.target;
+				case "getConnection":
+					return this.connection;
+				case "unwrap":
+					return ((Class<?>) args[0]).isInstance(proxy) ? proxy : this.target.unwrap((Class<?>) args[0]);
+				case "isWrapperFor":
+					return ((Class<?>) args[0]).isInstance(proxy) || this.target.isWrapperFor((Class<?>) args[0]);
+				default:
+					return name.startsWith("execute") ? execute(method, args) : call(method, args);
+			}
+		}
+
+		private Object call(Method method, Object[] args) throws Throwable {
+			Object result = invoke(method, args);
+			List<Object[]> calls = this.recorded;
+			if (calls != null) {
+				calls.add(new Object[] { method, args });
+			}
+			return result;
+		}
+
+		private Object execute(Method method, Object[] args) throws Throwable {
+			try {
+				Object result = invoke(method, args);
+				executed();
+				return result;
+			}
+			catch (SQLException ex) {
+				if (this.route.isReader() && READ_ONLY_SQL_TRANSACTION.equals(ex.getSQLState())) {
+					throw readOnlyRouteViolation(ex, this.route);
+				}
+				Connection writer = (this.recorded != null && isConnectionFailure(ex))
+						? this.connection.readerFailed(ex) : null;
+				if (writer == null) {
+					throw ex;
+				}
+				moveTo(writer);
+				Object result = invoke(method, args);
+				executed();
+				return result;
+			}
+		}
+
+		private void executed() {
+			this.recorded = null;
+			this.connection.firstStatementExecuted();
+		}
+
+		private void moveTo(Connection writer) throws Throwable {
+			S replacement = this.factory.create(writer);
+			S previous = this.target;
+			this.target = replacement;
+			this.route = this.connection.route();
+			for (Object[] call : this.recorded) {
+				invoke((Method) call[0], (Object[]) call[1]);
+			}
+			try {
+				previous.close();
+			}
+			catch (SQLException ex) {
+				// the old statement belongs to a dead connection
+			}
+		}
+
+		private Object invoke(Method method, Object[] args) throws Throwable {
+			try {
+				return method.invoke(this.target, args);
+			}
+			catch (InvocationTargetException ex) {
+				throw ex.getTargetException();
+			}
+		}
+
+	}
+
+}
