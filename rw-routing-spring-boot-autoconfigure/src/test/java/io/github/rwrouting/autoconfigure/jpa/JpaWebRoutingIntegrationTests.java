@@ -1,5 +1,6 @@
 package io.github.rwrouting.autoconfigure.jpa;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.github.rwrouting.autoconfigure.ClusterProperties;
@@ -17,6 +18,7 @@ import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A web application with Spring Data JPA ({@code JpaTransactionManager}, Hibernate), Flyway,
@@ -41,7 +43,7 @@ class JpaWebRoutingIntegrationTests {
 			.properties(ClusterProperties.of(cluster, "server.port=0", "spring.jpa.open-in-view=true",
 					"spring.jpa.hibernate.ddl-auto=none", "spring.flyway.locations=classpath:db/rw-routing-it",
 					"spring.liquibase.enabled=false", "rw-routing.web.route-header=true",
-					"management.endpoints.web.exposure.include=health,metrics",
+					"management.endpoints.web.exposure.include=health,metrics,prometheus",
 					"management.endpoint.health.show-details=always"))
 			.run();
 		http = RestClient.create("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"));
@@ -121,6 +123,30 @@ class JpaWebRoutingIntegrationTests {
 				.body(String.class);
 			assertThat(metric).contains("\"VALUE\",\"value\":4.0");
 		}
+	}
+
+	@Test
+	void rwRoutingHealthShowsTheWriterAndTheReaderWithTheirRoles() {
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			String health = http.get().uri("/actuator/health/rwRouting").retrieve().body(String.class);
+			assertThat(health).contains("\"status\":\"UP\"")
+				.contains("\"writer\":{\"up\":true,\"role\":\"primary\",\"primary\":true")
+				.contains("\"replica1\":{\"up\":true,\"role\":\"replica\"")
+				.contains("\"excluded\":false");
+		});
+	}
+
+	@Test
+	void prometheusShowsRoutingDecisionsAndReplicaLag() {
+		http.get().uri("/notes/read").retrieve().toBodilessEntity();
+		String prometheus = http.get().uri("/actuator/prometheus").retrieve().body(String.class);
+		assertThat(prometheus).containsPattern("rw_routing_routes_total\\{reason=\"read-only\",target=\"replica1\"\\} [1-9]")
+			.contains("rw_routing_replica_lag_seconds{replica=\"replica1\"}")
+			.contains("rw_routing_replica_lag_bytes{replica=\"replica1\"}")
+			.contains("rw_routing_replica_up{replica=\"replica1\"}")
+			.contains("rw_routing_replica_excluded{replica=\"replica1\"}")
+			.contains("hikaricp_connections_max{pool=\"writer\"}")
+			.contains("hikaricp_connections_max{pool=\"reader-replica1\"}");
 	}
 
 	private static String node(int port) {
