@@ -1,0 +1,92 @@
+package io.github.rwrouting.sample;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.rwrouting.test.PostgresCluster;
+import io.github.rwrouting.test.PostgresNode;
+import org.apache.commons.logging.Log;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
+import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.util.StringUtils;
+
+/**
+ * Local default ("dev services"): when no database is configured, starts a throwaway PostgreSQL primary with
+ * one streaming replica and points the writer and the reader {@code replica1} at them, so that the sample runs
+ * with a plain {@code java -jar}. It must be an environment post-processor: the URLs have to be in the
+ * environment before the context creates the pools.
+ *
+ * <p>Nothing is started when {@code spring.datasource.url} is set anywhere (command line,
+ * {@code SPRING_DATASOURCE_URL}, a config file, ...) or when {@code local-postgres.enabled=false}. It is
+ * deliberately not {@code Ordered}: it runs after the config data post-processor, so that a URL in an
+ * {@code application-<profile>.yml} counts too.
+ */
+class LocalPostgresEnvironmentPostProcessor implements EnvironmentPostProcessor {
+
+    static final String PROPERTY_SOURCE_NAME = "localPostgres";
+
+    private final Log log;
+
+    // Boot passes a deferred log: the logging system is not initialized yet when this runs.
+    LocalPostgresEnvironmentPostProcessor(DeferredLogFactory logFactory) {
+        this.log = logFactory.getLog(LocalPostgresEnvironmentPostProcessor.class);
+    }
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        if (StringUtils.hasText(environment.getProperty("spring.datasource.url"))
+                || !environment.getProperty("local-postgres.enabled", Boolean.class, true)) {
+            return;
+        }
+        PostgresCluster cluster = PostgresCluster.builder().replicas(1).start();
+        application.addListeners(new ClusterCloser(cluster));
+
+        PostgresNode primary = cluster.primary();
+        PostgresNode replica = cluster.replica(1);
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("spring.datasource.url", primary.jdbcUrl());
+        properties.put("spring.datasource.username", cluster.username());
+        if (cluster.password() != null) {
+            properties.put("spring.datasource.password", cluster.password());
+        }
+        properties.put("rw-routing.readers." + replica.name() + ".url", replica.jdbcUrl());
+        // first: these servers only accept the credentials above, whatever else is configured
+        environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, properties));
+        log.info("spring.datasource.url is not set: started a local PostgreSQL for this run (data is discarded on"
+                + " exit): writer " + primary.jdbcUrl() + ", reader " + replica.name() + " " + replica.jdbcUrl());
+    }
+
+    /** Stops the cluster with the application (the cluster's own shutdown hook is only the fallback). */
+    private static final class ClusterCloser implements ApplicationListener<ApplicationEvent> {
+
+        private final PostgresCluster cluster;
+
+        private volatile ApplicationContext context;
+
+        ClusterCloser(PostgresCluster cluster) {
+            this.cluster = cluster;
+        }
+
+        @Override
+        public void onApplicationEvent(ApplicationEvent event) {
+            if (event instanceof ApplicationPreparedEvent prepared) {
+                context = prepared.getApplicationContext();
+            } else if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == context) {
+                // only our context: child contexts (e.g. a management server on its own port) close earlier
+                cluster.close();
+            } else if (event instanceof ApplicationFailedEvent) {
+                cluster.close();
+            }
+        }
+    }
+}

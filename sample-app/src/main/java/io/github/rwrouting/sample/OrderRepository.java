@@ -1,0 +1,6 @@
+package io.github.rwrouting.sample;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+interface OrderRepository extends JpaRepository<Order, Long> {
+}

@@ -1,0 +1,64 @@
+package io.github.rwrouting.sample;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.DeferredLogs;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** The local default database: what it starts, and that it goes away with the application. */
+class LocalPostgresTests {
+
+    @Test
+    void startsAPrimaryAndAReplicaAndStopsThemWithTheApplication() throws SQLException {
+        String writerUrl;
+        String readerUrl;
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class)
+            .run("--server.port=0")) {
+            ConfigurableEnvironment environment = context.getEnvironment();
+            assertThat(environment.getPropertySources()
+                .contains(LocalPostgresEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)).isTrue();
+            writerUrl = environment.getProperty("spring.datasource.url");
+            readerUrl = environment.getProperty("rw-routing.readers.replica1.url");
+            assertThat(inRecovery(writerUrl)).as("writer is a primary").isFalse();
+            assertThat(inRecovery(readerUrl)).as("reader is a standby").isTrue();
+        }
+        // close() has returned: both servers must be gone, not only at JVM exit
+        assertThatExceptionOfType(SQLException.class).isThrownBy(() -> inRecovery(writerUrl));
+        assertThatExceptionOfType(SQLException.class).isThrownBy(() -> inRecovery(readerUrl));
+    }
+
+    @Test
+    void canBeSwitchedOff() {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources()
+            .addFirst(new MapPropertySource("test", Map.of("local-postgres.enabled", "false")));
+
+        new LocalPostgresEnvironmentPostProcessor(new DeferredLogs()).postProcessEnvironment(environment,
+                new SpringApplication(SampleApplication.class));
+
+        assertThat(environment.getPropertySources()
+            .contains(LocalPostgresEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)).isFalse();
+    }
+
+    private static boolean inRecovery(String url) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url, "postgres", "");
+                ResultSet rs = connection.createStatement().executeQuery("select pg_is_in_recovery()")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+}
