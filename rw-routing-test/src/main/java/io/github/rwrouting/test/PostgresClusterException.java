@@ -1,0 +1,25 @@
+package io.github.rwrouting.test;
+
+/**
+ * Thrown when a PostgreSQL server of a {@link PostgresCluster} cannot be set up, started, stopped or queried.
+ * When a server fails to start, the message ends with the tail of that server's log.
+ */
+public class PostgresClusterException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message what failed
+     */
+    public PostgresClusterException(String message) {
+        super(message);
+    }
+
+    /**
+     * @param message what failed
+     * @param cause   the underlying failure
+     */
+    public PostgresClusterException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
