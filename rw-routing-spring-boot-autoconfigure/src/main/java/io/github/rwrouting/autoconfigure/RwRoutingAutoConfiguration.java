@@ -7,6 +7,8 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.rwrouting.consistency.ConsistencyGuard;
+import io.github.rwrouting.consistency.ConsistencyMode;
 import io.github.rwrouting.routing.Route;
 import io.github.rwrouting.routing.RouteListener;
 import io.github.rwrouting.routing.RoutingDataSource;
@@ -47,7 +49,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnBooleanProperty(name = "rw-routing.enabled", matchIfMissing = true)
 @ConditionalOnMissingBean(DataSource.class)
 @EnableConfigurationProperties({ DataSourceProperties.class, RwRoutingProperties.class })
-@Import(ReaderDataSourcesRegistrar.class)
+@Import({ ReaderDataSourcesRegistrar.class, RwRoutingConsistencyConfiguration.class })
 public final class RwRoutingAutoConfiguration {
 
 	private static final Duration MIN_MONITOR_INTERVAL = Duration.ofMillis(100);
@@ -68,7 +70,8 @@ public final class RwRoutingAutoConfiguration {
 
 	@Bean
 	RoutingDataSource dataSource(@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer,
-			RwRoutingProperties properties, BeanFactory beanFactory, ObjectProvider<RouteListener> listeners) {
+			RwRoutingProperties properties, BeanFactory beanFactory, ObjectProvider<RouteListener> listeners,
+			ConsistencyGuard consistency) {
 		List<Route> readers = new ArrayList<>();
 		for (String name : properties.getReaders().keySet()) {
 			HikariDataSource reader = beanFactory.getBean(RoutingPools.readerBeanName(name), HikariDataSource.class);
@@ -76,7 +79,8 @@ public final class RwRoutingAutoConfiguration {
 		}
 		RoutingPolicy policy = new RoutingPolicy(Route.writer(writer.getPoolName(), writer), readers,
 				properties.getNonTransactional(), properties.getBalancing());
-		return new RoutingDataSource(policy, listeners.orderedStream().toList(), writer.isAutoCommit());
+		return new RoutingDataSource(policy, listeners.orderedStream().toList(), writer.isAutoCommit(),
+				(consistency.mode() != ConsistencyMode.NONE) ? consistency : null);
 	}
 
 	@Bean
@@ -96,7 +100,7 @@ public final class RwRoutingAutoConfiguration {
 				interval, timeout, (reader) -> maxLag(properties, reader), writerRoleListeners.orderedStream().toList());
 	}
 
-	private static DialectResolver dialectResolver(RwRoutingProperties properties) {
+	static DialectResolver dialectResolver(RwRoutingProperties properties) {
 		DialectResolver resolver = new DialectResolver(properties.getDialect());
 		try {
 			resolver.configured();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.github.rwrouting.consistency.ConsistencyMode;
 import io.github.rwrouting.routing.NonTransactionalRoute;
 import io.github.rwrouting.routing.ReaderBalancing;
 import org.jspecify.annotations.Nullable;
@@ -55,6 +56,8 @@ public class RwRoutingProperties {
 
 	private final Monitor monitor = new Monitor();
 
+	private final Consistency consistency = new Consistency();
+
 	private final Web web = new Web();
 
 	public boolean isEnabled() {
@@ -103,6 +106,10 @@ public class RwRoutingProperties {
 
 	public Monitor getMonitor() {
 		return this.monitor;
+	}
+
+	public Consistency getConsistency() {
+		return this.consistency;
 	}
 
 	public Web getWeb() {
@@ -236,6 +243,111 @@ public class RwRoutingProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * Read-after-write consistency: a client never reads data older than its own last write.
+	 */
+	public static class Consistency {
+
+		/**
+		 * How reads after a write are kept from older data: "read-your-writes" (a replica serves a
+		 * read only once it has replayed the caller's newest write), "time-window" (reads go to the
+		 * writer for a fixed time after a write) or "none".
+		 */
+		private ConsistencyMode mode = ConsistencyMode.READ_YOUR_WRITES;
+
+		/**
+		 * How long a read may wait for a replica to replay the caller's newest write before it runs
+		 * on the writer. Zero never waits.
+		 */
+		private Duration maxWait = Duration.ofMillis(20);
+
+		/**
+		 * How long a consistency token counts after the write that advanced it.
+		 */
+		private Duration ttl = Duration.ofMinutes(1);
+
+		/**
+		 * In time-window mode, how long after a write the caller's reads go to the writer.
+		 */
+		private Duration timeWindow = Duration.ofSeconds(2);
+
+		/**
+		 * Key (at least 16 characters) that signs consistency tokens, so that clients can neither
+		 * forge nor alter them. Every instance of a service, and every service that passes tokens on,
+		 * needs the same key. When unset, a random key is generated at startup and tokens are only
+		 * valid within this process.
+		 */
+		private @Nullable String signingKey;
+
+		/**
+		 * Request and response header that carries the token, and that outgoing RestClient,
+		 * RestTemplate and WebClient calls send downstream.
+		 */
+		private String headerName = "X-RW-Consistency";
+
+		/**
+		 * Cookie that carries the token for browsers.
+		 */
+		private String cookieName = "rw-consistency";
+
+		public ConsistencyMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(ConsistencyMode mode) {
+			this.mode = mode;
+		}
+
+		public Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(Duration maxWait) {
+			this.maxWait = maxWait;
+		}
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public Duration getTimeWindow() {
+			return this.timeWindow;
+		}
+
+		public void setTimeWindow(Duration timeWindow) {
+			this.timeWindow = timeWindow;
+		}
+
+		public @Nullable String getSigningKey() {
+			return this.signingKey;
+		}
+
+		public void setSigningKey(@Nullable String signingKey) {
+			this.signingKey = signingKey;
+		}
+
+		public String getHeaderName() {
+			return this.headerName;
+		}
+
+		public void setHeaderName(String headerName) {
+			this.headerName = headerName;
+		}
+
+		public String getCookieName() {
+			return this.cookieName;
+		}
+
+		public void setCookieName(String cookieName) {
+			this.cookieName = cookieName;
 		}
 
 	}

@@ -1,8 +1,13 @@
 package io.github.rwrouting.autoconfigure;
 
+import io.github.rwrouting.consistency.ConsistencyContext;
+import io.github.rwrouting.consistency.ConsistencyGuard;
+import io.github.rwrouting.consistency.ConsistencyTokenCodec;
+import io.github.rwrouting.web.ConsistencyFilter;
 import io.github.rwrouting.web.RouteHeaderFilter;
 import jakarta.servlet.Filter;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -11,12 +16,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Servlet integration of read/write routing: the optional route header.
+ * Servlet integration of read/write routing: a web request is the scope of a consistency token, and
+ * the optional route header.
  *
  * @author rw-routing
  */
@@ -26,6 +33,26 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @ConditionalOnBooleanProperty(name = "rw-routing.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RwRoutingProperties.class)
 public final class RwRoutingWebAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(ConsistencyEnabledCondition.class)
+	static class ConsistencyScopeConfiguration {
+
+		@Bean
+		FilterRegistrationBean<ConsistencyFilter> rwRoutingConsistencyFilter(RwRoutingProperties properties,
+				ObjectProvider<ConsistencyContext> context, ObjectProvider<ConsistencyTokenCodec> codec,
+				ObjectProvider<ConsistencyGuard> guard) {
+			RwRoutingProperties.Consistency consistency = properties.getConsistency();
+			FilterRegistrationBean<ConsistencyFilter> registration = new FilterRegistrationBean<>(
+					new ConsistencyFilter(context.getObject(), codec.getObject(), guard.getObject(),
+							consistency.getHeaderName(), consistency.getCookieName(), consistency.getTtl(),
+							System::currentTimeMillis));
+			// Before Spring Security and everything that may run transactions.
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+			return registration;
+		}
+
+	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnBooleanProperty("rw-routing.web.route-header")

@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
+import io.github.rwrouting.consistency.ConsistencyListener;
+import io.github.rwrouting.consistency.ConsistencyOutcome;
 import io.github.rwrouting.routing.Route;
 import io.github.rwrouting.routing.RouteDecision;
 import io.github.rwrouting.routing.RouteListener;
@@ -16,6 +18,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @author rw-routing
  */
-public class RoutingMetrics implements RouteListener, MeterBinder {
+public class RoutingMetrics implements RouteListener, ConsistencyListener, MeterBinder {
 
 	/**
 	 * Routing decisions, tagged {@code target} and {@code reason}.
@@ -54,7 +57,24 @@ public class RoutingMetrics implements RouteListener, MeterBinder {
 	 */
 	public static final String REPLICA_EXCLUDED = "rw.routing.replica.excluded";
 
+	/**
+	 * Consistency outcomes, tagged {@code outcome}.
+	 */
+	public static final String CONSISTENCY = "rw.routing.consistency";
+
+	/**
+	 * Time reads waited for a replica to replay the caller's write, tagged {@code result}
+	 * ({@code caught-up} or {@code timed-out}).
+	 */
+	public static final String CONSISTENCY_WAIT = "rw.routing.consistency.wait";
+
 	private final Supplier<RoutingPolicy> policy;
+
+	private volatile Counter @Nullable [] outcomes;
+
+	private volatile @Nullable Timer waitCaughtUp;
+
+	private volatile @Nullable Timer waitTimedOut;
 
 	private final Supplier<@Nullable ReplicaMonitor> monitor;
 
@@ -82,7 +102,34 @@ public class RoutingMetrics implements RouteListener, MeterBinder {
 	}
 
 	@Override
+	public void outcome(ConsistencyOutcome outcome) {
+		Counter[] current = this.outcomes;
+		if (current != null) {
+			current[outcome.ordinal()].increment();
+		}
+	}
+
+	@Override
+	public void waited(long nanos, boolean caughtUp) {
+		Timer timer = caughtUp ? this.waitCaughtUp : this.waitTimedOut;
+		if (timer != null) {
+			timer.record(nanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	@Override
 	public void bindTo(MeterRegistry registry) {
+		ConsistencyOutcome[] all = ConsistencyOutcome.values();
+		Counter[] byOutcome = new Counter[all.length];
+		for (ConsistencyOutcome outcome : all) {
+			byOutcome[outcome.ordinal()] = Counter.builder(CONSISTENCY)
+				.description("Read-after-write consistency: tokens, captures and how reads that carried one were served")
+				.tag("outcome", outcome.tagValue())
+				.register(registry);
+		}
+		this.outcomes = byOutcome;
+		this.waitCaughtUp = waitTimer(registry, "caught-up");
+		this.waitTimedOut = waitTimer(registry, "timed-out");
 		RoutingPolicy routingPolicy = this.policy.get();
 		Map<RouteDecision, Counter> byDecision = new IdentityHashMap<>();
 		for (RouteDecision decision : routingPolicy.decisions()) {
@@ -98,6 +145,13 @@ public class RoutingMetrics implements RouteListener, MeterBinder {
 		if (replicaMonitor != null && !replicaMonitor.statuses().isEmpty()) {
 			routingPolicy.readers().forEach((reader) -> bindReader(registry, replicaMonitor, reader));
 		}
+	}
+
+	private static Timer waitTimer(MeterRegistry registry, String result) {
+		return Timer.builder(CONSISTENCY_WAIT)
+			.description("Time reads waited for a replica to replay the caller's newest write")
+			.tag("result", result)
+			.register(registry);
 	}
 
 	private void bindReader(MeterRegistry registry, ReplicaMonitor monitor, Route reader) {

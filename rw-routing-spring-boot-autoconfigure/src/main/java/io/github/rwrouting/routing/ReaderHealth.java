@@ -14,7 +14,36 @@ public final class ReaderHealth {
 
 	private volatile long lagNanos;
 
+	private volatile long replayPosition = -1;
+
+	private volatile long appliedUntilMillis = Long.MIN_VALUE;
+
 	ReaderHealth() {
+	}
+
+	/**
+	 * Record how far the reader has replayed, as the monitor last saw it.
+	 * @param replayPosition the replayed position, or {@code -1} when the database has none
+	 * @param appliedUntilMillis a time (epoch milliseconds) before which every commit is known to be
+	 * visible on the reader
+	 */
+	public void replayed(long replayPosition, long appliedUntilMillis) {
+		this.replayPosition = replayPosition;
+		this.appliedUntilMillis = appliedUntilMillis;
+	}
+
+	/**
+	 * Whether the reader is known, without asking it, to show a write.
+	 * @param position the write's commit position, or {@code -1} if unknown
+	 * @param commitTimeMillis the write's commit time
+	 * @return {@code true} if the monitor last saw the reader past it
+	 */
+	public boolean hasReplayed(long position, long commitTimeMillis) {
+		long replayed = this.replayPosition;
+		if (position >= 0 && replayed >= 0) {
+			return replayed >= position;
+		}
+		return this.appliedUntilMillis >= commitTimeMillis;
 	}
 
 	/**

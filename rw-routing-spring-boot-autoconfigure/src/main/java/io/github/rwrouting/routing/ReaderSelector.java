@@ -27,6 +27,17 @@ final class ReaderSelector {
 	 * The index of the chosen reader, or {@link #NONE}.
 	 */
 	int select() {
+		return select(-1, Long.MAX_VALUE, false);
+	}
+
+	/**
+	 * The index of a reader known to show a write, or {@link #NONE}: round-robin among them.
+	 */
+	int selectCaughtUp(long position, long commitTimeMillis) {
+		return select(position, commitTimeMillis, true);
+	}
+
+	private int select(long position, long commitTimeMillis, boolean caughtUpOnly) {
 		int count = this.readers.length;
 		if (count == 0) {
 			return NONE;
@@ -40,7 +51,7 @@ final class ReaderSelector {
 				index -= count;
 			}
 			ReaderHealth health = this.readers[index].health();
-			if (health.isAvailable()) {
+			if (health.isAvailable() && (!caughtUpOnly || health.hasReplayed(position, commitTimeMillis))) {
 				if (this.balancing == ReaderBalancing.ROUND_ROBIN) {
 					return index;
 				}

@@ -30,6 +30,12 @@ public enum RouteReason {
 	LAG("lag"),
 
 	/**
+	 * A read-only transaction sent to the writer because no reader had replayed the caller's newest
+	 * write in time (read-your-writes), or within the time window after a write.
+	 */
+	CONSISTENCY("consistency"),
+
+	/**
 	 * Work outside a transaction (auto-commit), sent where {@code rw-routing.non-transactional} says.
 	 */
 	NON_TRANSACTIONAL("non-transactional");

@@ -19,6 +19,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 
+import io.github.rwrouting.consistency.ConsistencyGuard;
+import io.github.rwrouting.consistency.ConsistencyOutcome;
+import io.github.rwrouting.consistency.ConsistencyToken;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -56,6 +59,8 @@ final class RoutedConnection implements Connection {
 
 	private boolean firstStatementPending;
 
+	private boolean wroteInTransaction;
+
 	RoutedConnection(RoutingDataSource owner) {
 		this.owner = owner;
 		this.autoCommit = owner.defaultAutoCommit();
@@ -76,31 +81,70 @@ final class RoutedConnection implements Connection {
 		boolean readOnlyWork = this.readOnly || TransactionSynchronizationManager.isCurrentTransactionReadOnly();
 		boolean inTransaction = !this.autoCommit || TransactionSynchronizationManager.isActualTransactionActive();
 		RouteDecision routeDecision = this.owner.decide(readOnlyWork, inTransaction);
-		Connection connection;
+		Connection connection = routeDecision.route().isReader() ? borrowForRead(routeDecision)
+				: borrow(routeDecision);
 		try {
-			connection = routeDecision.route().dataSource().getConnection();
-		}
-		catch (SQLException ex) {
-			if (!routeDecision.route().isReader()) {
-				throw ex;
-			}
-			// Never an error because of a reader: this transaction runs on the writer instead, and the
-			// replica monitor excludes the reader until it is reachable again.
-			routeDecision = this.owner.readerUnreachable(routeDecision, ex);
-			connection = routeDecision.route().dataSource().getConnection();
-		}
-		try {
-			applyState(connection, routeDecision.route());
+			applyState(connection, this.decision.route());
 		}
 		catch (SQLException | RuntimeException ex) {
+			this.decision = null;
 			connection.close();
 			throw ex;
 		}
 		this.target = connection;
-		this.decision = routeDecision;
-		this.firstStatementPending = routeDecision.route().isReader();
-		this.owner.routed(routeDecision);
+		this.firstStatementPending = this.decision.route().isReader();
+		this.owner.routed(this.decision);
 		return connection;
+	}
+
+	private Connection borrow(RouteDecision routeDecision) throws SQLException {
+		Connection connection = routeDecision.route().dataSource().getConnection();
+		this.decision = routeDecision;
+		return connection;
+	}
+
+	/**
+	 * Borrow from a reader; if its pool cannot give a connection, from the writer. Never an error
+	 * because of a reader: the replica monitor excludes it until it is reachable again.
+	 */
+	private Connection borrowFromReader(RouteDecision readerDecision) throws SQLException {
+		try {
+			return borrow(readerDecision);
+		}
+		catch (SQLException ex) {
+			return borrow(this.owner.readerUnreachable(readerDecision, ex));
+		}
+	}
+
+	/**
+	 * A read: to the reader the policy chose, unless the scope's consistency token asks for a write
+	 * that reader is not known to show. Then a reader the monitor saw past the write, else the chosen
+	 * reader once checked (and briefly waited for), else the writer.
+	 */
+	private Connection borrowForRead(RouteDecision readerDecision) throws SQLException {
+		ConsistencyGuard guard = this.owner.consistency();
+		ConsistencyToken.Entry required = (guard != null) ? guard.requirement() : null;
+		if (required == null) {
+			return borrowFromReader(readerDecision);
+		}
+		ConsistencyOutcome writerOnly = guard.writerOnly(required);
+		if (writerOnly != null) {
+			guard.outcome(writerOnly);
+			return borrow(this.owner.getPolicy().writerDecision(RouteReason.CONSISTENCY));
+		}
+		RouteDecision caughtUp = this.owner.getPolicy()
+			.decideCaughtUp(readerDecision.reason(), required.position(), required.commitTimeMillis());
+		if (caughtUp != null) {
+			guard.outcome(ConsistencyOutcome.REPLICA_CAUGHT_UP);
+			return borrowFromReader(caughtUp);
+		}
+		Connection connection = borrowFromReader(readerDecision);
+		if (!this.decision.route().isReader() || guard.awaitReplayed(connection, required)) {
+			return connection;
+		}
+		connection.close();
+		guard.outcome(ConsistencyOutcome.WRITER_FALLBACK);
+		return borrow(this.owner.getPolicy().writerDecision(RouteReason.CONSISTENCY));
 	}
 
 	private void applyState(Connection connection, Route route) throws SQLException {
@@ -146,12 +190,46 @@ final class RoutedConnection implements Connection {
 		return this.decision;
 	}
 
-	private <S extends Statement> S statement(Class<S> type, ReaderStatements.StatementFactory<S> factory)
-			throws SQLException {
+	private <S extends Statement> S statement(Class<S> type, @Nullable String sql,
+			RoutedStatements.StatementFactory<S> factory) throws SQLException {
 		Connection connection = target();
 		S statement = factory.create(connection);
 		Route route = this.decision.route();
-		return route.isReader() ? ReaderStatements.wrap(this, route, type, statement, factory) : statement;
+		return (route.isReader() || this.owner.capturesWrites())
+				? RoutedStatements.wrap(this, route, type, statement, sql, factory) : statement;
+	}
+
+	/**
+	 * A statement that may have written just ran on the writer: capture the commit position now in
+	 * auto-commit mode, else when the transaction commits.
+	 */
+	void wrote() throws SQLException {
+		if (this.autoCommit) {
+			captureCommitPosition(this.target);
+		}
+		else {
+			this.wroteInTransaction = true;
+		}
+	}
+
+	private void captureCommitPosition(Connection connection) throws SQLException {
+		ConsistencyGuard guard = this.owner.consistency();
+		if (guard == null || connection == null) {
+			return;
+		}
+		// Read the position outside any transaction: no BEGIN, and nothing left open on the connection.
+		boolean manualCommit = !connection.getAutoCommit();
+		if (manualCommit) {
+			connection.setAutoCommit(true);
+		}
+		try {
+			guard.written(connection);
+		}
+		finally {
+			if (manualCommit) {
+				connection.setAutoCommit(false);
+			}
+		}
 	}
 
 	boolean isFirstStatementPending() {
@@ -204,72 +282,73 @@ final class RoutedConnection implements Connection {
 
 	@Override
 	public Statement createStatement() throws SQLException {
-		return statement(Statement.class, (connection) -> connection.createStatement());
+		return statement(Statement.class, null, (connection) -> connection.createStatement());
 	}
 
 	@Override
 	public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-		return statement(Statement.class,
+		return statement(Statement.class, null,
 				(connection) -> connection.createStatement(resultSetType, resultSetConcurrency));
 	}
 
 	@Override
 	public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
 			throws SQLException {
-		return statement(Statement.class,
+		return statement(Statement.class, null,
 				(connection) -> connection.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability));
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql) throws SQLException {
-		return statement(PreparedStatement.class, (connection) -> connection.prepareStatement(sql));
+		return statement(PreparedStatement.class, sql, (connection) -> connection.prepareStatement(sql));
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
 			throws SQLException {
-		return statement(PreparedStatement.class,
+		return statement(PreparedStatement.class, sql,
 				(connection) -> connection.prepareStatement(sql, resultSetType, resultSetConcurrency));
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
 			int resultSetHoldability) throws SQLException {
-		return statement(PreparedStatement.class,
+		return statement(PreparedStatement.class, sql,
 				(connection) -> connection.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
-		return statement(PreparedStatement.class, (connection) -> connection.prepareStatement(sql, autoGeneratedKeys));
+		return statement(PreparedStatement.class, sql,
+				(connection) -> connection.prepareStatement(sql, autoGeneratedKeys));
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-		return statement(PreparedStatement.class, (connection) -> connection.prepareStatement(sql, columnIndexes));
+		return statement(PreparedStatement.class, sql, (connection) -> connection.prepareStatement(sql, columnIndexes));
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-		return statement(PreparedStatement.class, (connection) -> connection.prepareStatement(sql, columnNames));
+		return statement(PreparedStatement.class, sql, (connection) -> connection.prepareStatement(sql, columnNames));
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql) throws SQLException {
-		return statement(CallableStatement.class, (connection) -> connection.prepareCall(sql));
+		return statement(CallableStatement.class, sql, (connection) -> connection.prepareCall(sql));
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency)
 			throws SQLException {
-		return statement(CallableStatement.class,
+		return statement(CallableStatement.class, sql,
 				(connection) -> connection.prepareCall(sql, resultSetType, resultSetConcurrency));
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
 			int resultSetHoldability) throws SQLException {
-		return statement(CallableStatement.class,
+		return statement(CallableStatement.class, sql,
 				(connection) -> connection.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
 	}
 
@@ -300,8 +379,13 @@ final class RoutedConnection implements Connection {
 		}
 		try {
 			connection.commit();
+			if (this.wroteInTransaction) {
+				this.wroteInTransaction = false;
+				captureCommitPosition(connection);
+			}
 		}
 		finally {
+			this.wroteInTransaction = false;
 			transactionEnded();
 		}
 	}
@@ -316,6 +400,7 @@ final class RoutedConnection implements Connection {
 			connection.rollback();
 		}
 		finally {
+			this.wroteInTransaction = false;
 			transactionEnded();
 		}
 	}

@@ -10,8 +10,10 @@ import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
+import io.github.rwrouting.consistency.ConsistencyGuard;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
@@ -38,6 +40,8 @@ public class RoutingDataSource implements DataSource {
 
 	private final boolean defaultAutoCommit;
 
+	private final @Nullable ConsistencyGuard consistency;
+
 	private volatile int defaultTransactionIsolation = -1;
 
 	// Under an outage every read would warn: one line per interval is enough, the metrics count them all.
@@ -50,10 +54,23 @@ public class RoutingDataSource implements DataSource {
 	 * @param defaultAutoCommit the auto-commit mode of a fresh pooled connection
 	 */
 	public RoutingDataSource(RoutingPolicy policy, List<RouteListener> listeners, boolean defaultAutoCommit) {
+		this(policy, listeners, defaultAutoCommit, null);
+	}
+
+	/**
+	 * Create a routing data source with read-after-write consistency.
+	 * @param policy where connections go
+	 * @param listeners told of every routing decision
+	 * @param defaultAutoCommit the auto-commit mode of a fresh pooled connection
+	 * @param consistency read-after-write consistency, or {@code null} for none
+	 */
+	public RoutingDataSource(RoutingPolicy policy, List<RouteListener> listeners, boolean defaultAutoCommit,
+			@Nullable ConsistencyGuard consistency) {
 		Assert.notNull(policy, "'policy' must not be null");
 		this.policy = policy;
 		this.listeners = listeners.toArray(new RouteListener[0]);
 		this.defaultAutoCommit = defaultAutoCommit;
+		this.consistency = consistency;
 	}
 
 	@Override
@@ -82,6 +99,15 @@ public class RoutingDataSource implements DataSource {
 	 */
 	public DataSource getWriterDataSource() {
 		return this.policy.writer().dataSource();
+	}
+
+	@Nullable ConsistencyGuard consistency() {
+		return this.consistency;
+	}
+
+	boolean capturesWrites() {
+		ConsistencyGuard guard = this.consistency;
+		return guard != null && guard.capturesWrites();
 	}
 
 	RouteDecision decide(boolean readOnly, boolean inTransaction) {

@@ -96,6 +96,28 @@ public final class RoutingPolicy {
 	}
 
 	/**
+	 * A reader the monitor last saw past a write, for a read that must show it.
+	 * @param reason the read's reason ({@link RouteReason#READ_ONLY} or
+	 * {@link RouteReason#NON_TRANSACTIONAL})
+	 * @param position the write's commit position, or {@code -1} if unknown
+	 * @param commitTimeMillis the write's commit time
+	 * @return the decision, or {@code null} if no reader is known to be caught up
+	 */
+	public RouteDecision decideCaughtUp(RouteReason reason, long position, long commitTimeMillis) {
+		int reader = this.readerSelector.selectCaughtUp(position, commitTimeMillis);
+		return (reader != ReaderSelector.NONE) ? this.readerDecisions[reader][reason.ordinal()] : null;
+	}
+
+	/**
+	 * The writer decision for a reason.
+	 * @param reason the reason
+	 * @return the decision
+	 */
+	public RouteDecision writerDecision(RouteReason reason) {
+		return this.writerDecisions[reason.ordinal()];
+	}
+
+	/**
 	 * The shared decision object for a route and a reason.
 	 * @param route one of this policy's routes
 	 * @param reason the reason

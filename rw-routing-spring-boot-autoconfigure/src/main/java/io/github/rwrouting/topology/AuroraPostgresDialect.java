@@ -31,12 +31,25 @@ public class AuroraPostgresDialect extends PostgresDialect {
 	public NodeProbe probe(Connection connection) throws SQLException {
 		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(PROBE)) {
 			if (!result.next()) {
-				return new NodeProbe(NodeRole.UNKNOWN, NodeProbe.UNKNOWN, NodeProbe.UNKNOWN);
+				return new NodeProbe(NodeRole.UNKNOWN, NodeProbe.UNKNOWN, NodeProbe.UNKNOWN, null);
 			}
 			boolean writer = result.getBoolean(1);
 			long lagNanos = writer ? 0 : TimeUnit.MILLISECONDS.toNanos(Math.max(0, result.getLong(2)));
-			return new NodeProbe(writer ? NodeRole.PRIMARY : NodeRole.REPLICA, NodeProbe.UNKNOWN, lagNanos);
+			return new NodeProbe(writer ? NodeRole.PRIMARY : NodeRole.REPLICA, NodeProbe.UNKNOWN, lagNanos,
+					writer ? identity(connection) : null);
 		}
+	}
+
+	// Aurora readers share the writer's storage and have no replay position: reads are checked
+	// against commit times and the lag Aurora reports.
+	@Override
+	public long commitPosition(Connection connection) {
+		return NodeProbe.UNKNOWN;
+	}
+
+	@Override
+	public long replayPosition(Connection connection) {
+		return NodeProbe.UNKNOWN;
 	}
 
 	/**

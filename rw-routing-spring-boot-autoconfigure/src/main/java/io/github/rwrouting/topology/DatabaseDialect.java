@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
 
+import io.github.rwrouting.consistency.ClusterIdentity;
+
 /**
  * The one place that knows a database's SQL for role, replication position and lag. Everything
  * else speaks of nodes, positions and lags.
@@ -26,6 +28,31 @@ public interface DatabaseDialect {
 	 * @throws SQLException if the node could not be polled
 	 */
 	NodeProbe probe(Connection connection) throws SQLException;
+
+	/**
+	 * The commit position of the newest write, read on the writer connection right after COMMIT (one
+	 * round trip): a safe upper bound of the transaction's own commit record.
+	 * @param connection the writer connection, in auto-commit mode
+	 * @return the position, or {@link NodeProbe#UNKNOWN} when the database has none
+	 * @throws SQLException if it could not be read
+	 */
+	long commitPosition(Connection connection) throws SQLException;
+
+	/**
+	 * The position a replica has replayed.
+	 * @param connection a connection to the replica, in auto-commit mode
+	 * @return the position, or {@link NodeProbe#UNKNOWN} when the database has none
+	 * @throws SQLException if it could not be read
+	 */
+	long replayPosition(Connection connection) throws SQLException;
+
+	/**
+	 * The cluster and timeline a node belongs to.
+	 * @param connection a connection to the node
+	 * @return the identity
+	 * @throws SQLException if it could not be read
+	 */
+	ClusterIdentity identity(Connection connection) throws SQLException;
 
 	/**
 	 * Driver properties that bound how long connecting to a node may take, so that a frozen node

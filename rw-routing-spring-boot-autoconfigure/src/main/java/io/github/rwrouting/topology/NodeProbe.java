@@ -1,5 +1,8 @@
 package io.github.rwrouting.topology;
 
+import io.github.rwrouting.consistency.ClusterIdentity;
+import org.jspecify.annotations.Nullable;
+
 /**
  * What one poll of a node found.
  *
@@ -8,9 +11,10 @@ package io.github.rwrouting.topology;
  * current insert position on a primary, the replay position on a standby), or {@link #UNKNOWN} when
  * the database has no comparable position
  * @param reportedLagNanos the lag the database reports itself (Aurora), or {@link #UNKNOWN}
+ * @param identity the cluster and timeline the node belongs to, or {@code null} if unknown
  * @author rw-routing
  */
-public record NodeProbe(NodeRole role, long position, long reportedLagNanos) {
+public record NodeProbe(NodeRole role, long position, long reportedLagNanos, @Nullable ClusterIdentity identity) {
 
 	/**
 	 * Marks a value the database does not provide.

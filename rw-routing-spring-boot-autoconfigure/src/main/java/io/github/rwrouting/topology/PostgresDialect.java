@@ -7,6 +7,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 
+import io.github.rwrouting.consistency.ClusterIdentity;
+
 /**
  * PostgreSQL with streaming replication: role from {@code pg_is_in_recovery()}, position from the
  * WAL (current on a primary, replayed on a standby).
@@ -20,9 +22,25 @@ public class PostgresDialect implements DatabaseDialect {
 	 */
 	public static final String NAME = "postgresql";
 
-	// One round trip: role and position. pg_current_wal_lsn() fails on a standby, hence the CASE.
+	// One round trip: role, position, cluster and timeline. pg_current_wal_lsn() fails on a standby,
+	// hence the CASE; the timeline is the first part of the current WAL file name.
 	private static final String PROBE = "select pg_is_in_recovery(), pg_wal_lsn_diff(case when pg_is_in_recovery() "
-			+ "then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end, '0/0')::bigint";
+			+ "then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end, '0/0')::bigint, "
+			+ "(select system_identifier from pg_control_system()), " + "case when pg_is_in_recovery() then null "
+			+ "else ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int end";
+
+	// With synchronous_commit off the commit record may not be flushed yet: only the insert position
+	// is a safe bound then. Otherwise the flush position is, and it is much tighter under concurrent
+	// writers (more reads qualify for a replica).
+	private static final String COMMIT_POSITION = "select pg_wal_lsn_diff(case when "
+			+ "current_setting('synchronous_commit') = 'off' then pg_current_wal_insert_lsn() "
+			+ "else pg_current_wal_flush_lsn() end, '0/0')::bigint";
+
+	private static final String REPLAY_POSITION = "select pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::bigint";
+
+	private static final String IDENTITY = "select (select system_identifier from pg_control_system()), "
+			+ "case when pg_is_in_recovery() then (select timeline_id from pg_control_checkpoint()) "
+			+ "else ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int end";
 
 	@Override
 	public String name() {
@@ -38,7 +56,38 @@ public class PostgresDialect implements DatabaseDialect {
 			if (result.wasNull()) {
 				position = NodeProbe.UNKNOWN;
 			}
-			return new NodeProbe(inRecovery ? NodeRole.REPLICA : NodeRole.PRIMARY, position, NodeProbe.UNKNOWN);
+			long clusterId = result.getLong(3);
+			int timeline = result.getInt(4);
+			ClusterIdentity identity = result.wasNull() ? null : new ClusterIdentity(clusterId, timeline);
+			return new NodeProbe(inRecovery ? NodeRole.REPLICA : NodeRole.PRIMARY, position, NodeProbe.UNKNOWN,
+					identity);
+		}
+	}
+
+	@Override
+	public long commitPosition(Connection connection) throws SQLException {
+		return queryLong(connection, COMMIT_POSITION);
+	}
+
+	@Override
+	public long replayPosition(Connection connection) throws SQLException {
+		return queryLong(connection, REPLAY_POSITION);
+	}
+
+	@Override
+	public ClusterIdentity identity(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery(IDENTITY)) {
+			result.next();
+			return new ClusterIdentity(result.getLong(1), result.getInt(2));
+		}
+	}
+
+	private static long queryLong(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+			result.next();
+			long value = result.getLong(1);
+			return result.wasNull() ? NodeProbe.UNKNOWN : value;
 		}
 	}
 

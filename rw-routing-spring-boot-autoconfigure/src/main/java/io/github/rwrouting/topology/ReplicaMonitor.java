@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
+import io.github.rwrouting.consistency.ClusterIdentity;
 import io.github.rwrouting.routing.Route;
 import io.github.rwrouting.routing.RouteReason;
 import io.github.rwrouting.routing.RoutingPolicy;
@@ -56,6 +57,8 @@ public class ReplicaMonitor implements SmartLifecycle {
 	private final WriterHistory writerHistory = new WriterHistory(HISTORY_SIZE);
 
 	private volatile @Nullable DatabaseDialect dialect;
+
+	private volatile @Nullable ClusterIdentity writerIdentity;
 
 	private volatile @Nullable ScheduledExecutorService executor;
 
@@ -161,6 +164,14 @@ public class ReplicaMonitor implements SmartLifecycle {
 	}
 
 	/**
+	 * The cluster and timeline of the writer at its last successful poll.
+	 * @return the identity, or {@code null} before the writer was reached
+	 */
+	public @Nullable ClusterIdentity writerIdentity() {
+		return this.writerIdentity;
+	}
+
+	/**
 	 * The time between two polls of a node.
 	 * @return the interval
 	 */
@@ -170,12 +181,17 @@ public class ReplicaMonitor implements SmartLifecycle {
 
 	private void poll(MonitoredNode node) {
 		try {
+			long startedMillis = System.currentTimeMillis();
 			Connection connection = node.connection();
 			NodeProbe probe = dialect(connection).probe(connection);
 			long now = System.nanoTime();
+			node.startedMillis = startedMillis;
 			if (node.isWriter()) {
 				if (probe.role() == NodeRole.PRIMARY && probe.position() != NodeProbe.UNKNOWN) {
 					this.writerHistory.record(now, probe.position());
+				}
+				if (probe.role() == NodeRole.PRIMARY && probe.identity() != null) {
+					this.writerIdentity = probe.identity();
 				}
 				node.writerPolled(probe);
 				if (node.status.isDemotedWriter()) {
@@ -264,6 +280,8 @@ public class ReplicaMonitor implements SmartLifecycle {
 
 		private int consecutiveSuccesses;
 
+		private long startedMillis;
+
 		private volatile NodeStatus status;
 
 		MonitoredNode(Route route, NodeConnector connector, Duration maxLag) {
@@ -329,6 +347,11 @@ public class ReplicaMonitor implements SmartLifecycle {
 				excluded = this.consecutiveSuccesses < SUCCESSES_TO_REJOIN;
 			}
 			long lag = lagKnown ? lagNanos : 0;
+			// Every commit older than the poll's start minus the lag, minus one interval for the
+			// granularity of the writer history, is visible on the reader.
+			long appliedUntil = lagKnown ? this.startedMillis - TimeUnit.NANOSECONDS.toMillis(lagNanos)
+					- ReplicaMonitor.this.interval.toMillis() : Long.MIN_VALUE;
+			this.route.health().replayed(probe.position(), appliedUntil);
 			if (excluded) {
 				this.route.health().markUnavailable(reason, lag);
 			}

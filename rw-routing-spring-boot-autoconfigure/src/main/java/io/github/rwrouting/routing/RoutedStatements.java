@@ -13,10 +13,13 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.rwrouting.consistency.SqlStatements;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Statements on a reader connection. They do two things a plain pooled statement cannot:
+ * Statements of a routed connection, where a plain pooled statement is not enough.
+ * <p>
+ * On a reader:
  * <ul>
  * <li>a write attempted on the replica fails with an error that says the transaction was routed to
  * a replica, not the database's bare "read-only transaction";</li>
@@ -24,23 +27,37 @@ import org.jspecify.annotations.Nullable;
  * that died or was stopped), the transaction moves to the writer and the statement runs there, so a
  * dead reader never fails a read. Nothing has run in the transaction yet, so this is safe.</li>
  * </ul>
+ * On the writer, when read-after-write consistency is on, they note whether the transaction wrote,
+ * so that the commit position is captured only after transactions that did.
  *
  * @author rw-routing
  */
-final class ReaderStatements {
+final class RoutedStatements {
 
 	/**
 	 * SQLSTATE read_only_sql_transaction: PostgreSQL on a hot standby or in a read-only transaction.
 	 */
 	private static final String READ_ONLY_SQL_TRANSACTION = "25006";
 
-	private ReaderStatements() {
+	private RoutedStatements() {
 	}
 
 	static <S extends Statement> S wrap(RoutedConnection connection, Route route, Class<S> type, S statement,
-			StatementFactory<S> factory) {
-		return type.cast(Proxy.newProxyInstance(ReaderStatements.class.getClassLoader(), new Class<?>[] { type },
-				new Handler<>(connection, route, statement, factory)));
+			@Nullable String sql, StatementFactory<S> factory) {
+		return type.cast(Proxy.newProxyInstance(RoutedStatements.class.getClassLoader(), new Class<?>[] { type },
+				new Handler<>(connection, route, statement, sql, factory)));
+	}
+
+	/**
+	 * Whether an execution may have written: updates and batches always, {@code execute} and
+	 * {@code executeQuery} unless their SQL only reads.
+	 */
+	static boolean mayWrite(String method, @Nullable Object[] args, @Nullable String preparedSql) {
+		if (!method.equals("execute") && !method.equals("executeQuery")) {
+			return true;
+		}
+		String sql = (args != null && args.length > 0 && args[0] instanceof String text) ? text : preparedSql;
+		return sql == null || !SqlStatements.isRead(sql);
 	}
 
 	static SQLException readOnlyRouteViolation(SQLException ex, Route route) {
@@ -78,6 +95,8 @@ final class ReaderStatements {
 
 		private final StatementFactory<S> factory;
 
+		private final @Nullable String sql;
+
 		private Route route;
 
 		private S target;
@@ -85,12 +104,14 @@ final class ReaderStatements {
 		// Calls made before the first execution (parameters, batches), to replay on the writer.
 		private @Nullable List<Object[]> recorded;
 
-		Handler(RoutedConnection connection, Route route, S target, StatementFactory<S> factory) {
+		Handler(RoutedConnection connection, Route route, S target, @Nullable String sql,
+				StatementFactory<S> factory) {
 			this.connection = connection;
 			this.route = route;
 			this.target = target;
+			this.sql = sql;
 			this.factory = factory;
-			this.recorded = connection.isFirstStatementPending() ? new ArrayList<>() : null;
+			this.recorded = (route.isReader() && connection.isFirstStatementPending()) ? new ArrayList<>() : null;
 		}
 
 		@Override
@@ -102,7 +123,7 @@ final class ReaderStatements {
 				case "hashCode":
 					return System.identityHashCode(proxy);
 				case "toString":
-					return "ReaderStatement[" + this.route.poolName() + "]: " + this.target;
+					return "RoutedStatement[" + this.route.poolName() + "]: " + this.target;
 				case "getConnection":
 					return this.connection;
 				case "unwrap":
@@ -126,7 +147,7 @@ final class ReaderStatements {
 		private Object execute(Method method, Object[] args) throws Throwable {
 			try {
 				Object result = invoke(method, args);
-				executed();
+				executed(method, args);
 				return result;
 			}
 			catch (SQLException ex) {
@@ -140,14 +161,19 @@ final class ReaderStatements {
 				}
 				moveTo(writer);
 				Object result = invoke(method, args);
-				executed();
+				executed(method, args);
 				return result;
 			}
 		}
 
-		private void executed() {
-			this.recorded = null;
-			this.connection.firstStatementExecuted();
+		private void executed(Method method, Object[] args) throws SQLException {
+			if (this.route.isReader()) {
+				this.recorded = null;
+				this.connection.firstStatementExecuted();
+			}
+			else if (mayWrite(method.getName(), args, this.sql)) {
+				this.connection.wrote();
+			}
 		}
 
 		private void moveTo(Connection writer) throws Throwable {
@@ -155,7 +181,9 @@ final class ReaderStatements {
 			S previous = this.target;
 			this.target = replacement;
 			this.route = this.connection.route();
-			for (Object[] call : this.recorded) {
+			List<Object[]> calls = this.recorded;
+			this.recorded = null;
+			for (Object[] call : calls) {
 				invoke((Method) call[0], (Object[]) call[1]);
 			}
 			try {

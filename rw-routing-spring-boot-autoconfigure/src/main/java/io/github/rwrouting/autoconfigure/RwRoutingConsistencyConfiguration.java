@@ -1,0 +1,82 @@
+package io.github.rwrouting.autoconfigure;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.rwrouting.consistency.ConsistencyContext;
+import io.github.rwrouting.consistency.ConsistencyGuard;
+import io.github.rwrouting.consistency.ConsistencyListener;
+import io.github.rwrouting.consistency.ConsistencyMode;
+import io.github.rwrouting.consistency.ConsistencyTokenCodec;
+import io.github.rwrouting.topology.DatabaseDialect;
+import io.github.rwrouting.topology.ReplicaMonitor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Read-after-write consistency: the token scope, the token codec and the guard the routing
+ * {@code dataSource} consults.
+ *
+ * @author rw-routing
+ */
+@Configuration(proxyBeanMethods = false)
+class RwRoutingConsistencyConfiguration {
+
+	private static final Log logger = LogFactory.getLog(RwRoutingConsistencyConfiguration.class);
+
+	private static final int MIN_KEY_LENGTH = 16;
+
+	@Bean
+	ConsistencyContext rwRoutingConsistencyContext() {
+		return new ConsistencyContext();
+	}
+
+	@Bean
+	ConsistencyTokenCodec rwRoutingConsistencyTokenCodec(RwRoutingProperties properties) {
+		String key = properties.getConsistency().getSigningKey();
+		if (key == null || key.isEmpty()) {
+			if (properties.getConsistency().getMode() != ConsistencyMode.NONE) {
+				logger.warn("rw-routing.consistency.signing-key is not set: consistency tokens are signed with a "
+						+ "random key and are only valid in this process. Set the same key on every instance.");
+			}
+			byte[] random = new byte[32];
+			new SecureRandom().nextBytes(random);
+			return new ConsistencyTokenCodec(random);
+		}
+		if (key.length() < MIN_KEY_LENGTH) {
+			throw new RwRoutingConfigurationException("rw-routing.consistency.signing-key",
+					"the signing key has fewer than " + MIN_KEY_LENGTH + " characters",
+					"Set rw-routing.consistency.signing-key to a random secret of at least 32 characters, "
+							+ "the same on every instance (for example from an environment variable).");
+		}
+		return new ConsistencyTokenCodec(key.getBytes(StandardCharsets.UTF_8));
+	}
+
+	@Bean
+	ConsistencyGuard rwRoutingConsistencyGuard(RwRoutingProperties properties, ConsistencyContext context,
+			@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer,
+			ObjectProvider<ReplicaMonitor> monitor, ObjectProvider<ConsistencyListener> listeners) {
+		RwRoutingProperties.Consistency consistency = properties.getConsistency();
+		DatabaseDialect urlDialect = dialectForUrl(properties, writer);
+		return new ConsistencyGuard(consistency.getMode(), context, () -> {
+			ReplicaMonitor replicaMonitor = monitor.getIfAvailable();
+			DatabaseDialect detected = (replicaMonitor != null) ? replicaMonitor.dialect() : null;
+			return (detected != null) ? detected : urlDialect;
+		}, () -> {
+			ReplicaMonitor replicaMonitor = monitor.getIfAvailable();
+			return (replicaMonitor != null) ? replicaMonitor.writerIdentity() : null;
+		}, consistency.getMaxWait(), consistency.getTtl(), consistency.getTimeWindow(),
+				listeners.orderedStream().toList(), System::currentTimeMillis);
+	}
+
+	private static DatabaseDialect dialectForUrl(RwRoutingProperties properties, HikariDataSource writer) {
+		return RwRoutingAutoConfiguration.dialectResolver(properties).forUrl(writer.getJdbcUrl());
+	}
+
+}

@@ -1,0 +1,14 @@
+package io.github.rwrouting.consistency;
+
+/**
+ * Which cluster, and which history of it, a commit position belongs to. A promotion starts a new
+ * timeline; positions from another cluster or an older timeline are never compared.
+ *
+ * @param clusterId the cluster's identity (PostgreSQL: the system identifier, shared by a primary
+ * and its physical replicas)
+ * @param timeline the writer's timeline
+ * @author rw-routing
+ */
+public record ClusterIdentity(long clusterId, int timeline) {
+
+}

@@ -1,0 +1,248 @@
+package io.github.rwrouting.consistency;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+import io.github.rwrouting.topology.DatabaseDialect;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Read-after-write consistency: captures the commit position after a transaction that wrote, puts
+ * it in the current scope's token, and tells whether a replica may serve a read that carries a
+ * token.
+ *
+ * @author rw-routing
+ */
+public final class ConsistencyGuard {
+
+	private static final Log logger = LogFactory.getLog(ConsistencyGuard.class);
+
+	private static final long POLL_NANOS = 1_000_000;
+
+	private final ConsistencyMode mode;
+
+	private final ConsistencyContext context;
+
+	private final Supplier<@Nullable DatabaseDialect> dialect;
+
+	private final Supplier<@Nullable ClusterIdentity> monitoredIdentity;
+
+	private final long maxWaitNanos;
+
+	private final long ttlMillis;
+
+	private final long timeWindowMillis;
+
+	private final ConsistencyListener[] listeners;
+
+	private final LongSupplier clock;
+
+	private volatile @Nullable ClusterIdentity fetchedIdentity;
+
+	/**
+	 * Create a guard.
+	 * @param mode the consistency mode
+	 * @param context the scope holder
+	 * @param dialect the cluster's dialect, once known
+	 * @param monitoredIdentity the writer's identity as the replica monitor last saw it, if monitored
+	 * @param maxWait how long a read may wait for a replica to catch up
+	 * @param ttl how long a token counts after a write
+	 * @param timeWindow in time-window mode, how long after a write reads go to the writer
+	 * @param listeners told of every outcome
+	 * @param clock the current time in epoch milliseconds
+	 */
+	public ConsistencyGuard(ConsistencyMode mode, ConsistencyContext context,
+			Supplier<@Nullable DatabaseDialect> dialect, Supplier<@Nullable ClusterIdentity> monitoredIdentity,
+			Duration maxWait, Duration ttl, Duration timeWindow, List<ConsistencyListener> listeners,
+			LongSupplier clock) {
+		this.mode = mode;
+		this.context = context;
+		this.dialect = dialect;
+		this.monitoredIdentity = monitoredIdentity;
+		this.maxWaitNanos = maxWait.toNanos();
+		this.ttlMillis = ttl.toMillis();
+		this.timeWindowMillis = timeWindow.toMillis();
+		this.listeners = listeners.toArray(new ConsistencyListener[0]);
+		this.clock = clock;
+	}
+
+	/**
+	 * Whether commits are captured (every mode but {@link ConsistencyMode#NONE}).
+	 * @return {@code true} if they are
+	 */
+	public boolean capturesWrites() {
+		return this.mode != ConsistencyMode.NONE;
+	}
+
+	/**
+	 * The consistency mode.
+	 * @return the mode
+	 */
+	public ConsistencyMode mode() {
+		return this.mode;
+	}
+
+	/**
+	 * A transaction that wrote has just committed on this writer connection: capture its position
+	 * into the current scope's token. Never fails: without a position the token keeps the commit
+	 * time, which replicas are checked against instead.
+	 * @param connection the writer connection, in auto-commit mode
+	 */
+	public void written(Connection connection) {
+		long now = this.clock.getAsLong();
+		DatabaseDialect currentDialect = this.dialect.get();
+		long position = -1;
+		ClusterIdentity identity = null;
+		try {
+			if (currentDialect != null) {
+				position = currentDialect.commitPosition(connection);
+				identity = identity(connection, currentDialect);
+			}
+			outcome(ConsistencyOutcome.CAPTURED);
+		}
+		catch (SQLException ex) {
+			logger.debug("Could not read the commit position", ex);
+			outcome(ConsistencyOutcome.CAPTURE_FAILED);
+		}
+		if (identity == null) {
+			identity = new ClusterIdentity(0, 0);
+		}
+		ConsistencyToken.Entry entry = new ConsistencyToken.Entry(identity.clusterId(), identity.timeline(), position,
+				now);
+		ConsistencyToken current = this.context.current();
+		long expiresAt = now + this.ttlMillis;
+		this.context.set((current != null) ? current.advance(entry, expiresAt)
+				: new ConsistencyToken(List.of(entry), expiresAt));
+	}
+
+	private @Nullable ClusterIdentity identity(Connection connection, DatabaseDialect currentDialect)
+			throws SQLException {
+		ClusterIdentity identity = this.monitoredIdentity.get();
+		if (identity == null) {
+			identity = this.fetchedIdentity;
+			if (identity == null) {
+				identity = currentDialect.identity(connection);
+				this.fetchedIdentity = identity;
+			}
+		}
+		return identity;
+	}
+
+	/**
+	 * What the current scope's token asks of a read on this cluster.
+	 * @return the entry a reader must have replayed, or {@code null} when the read is free to go to
+	 * any reader
+	 */
+	public ConsistencyToken.@Nullable Entry requirement() {
+		ConsistencyToken token = this.context.current();
+		if (token == null || this.mode == ConsistencyMode.NONE) {
+			return null;
+		}
+		if (token.isExpired(this.clock.getAsLong())) {
+			this.context.set(null);
+			outcome(ConsistencyOutcome.TOKEN_EXPIRED);
+			return null;
+		}
+		ClusterIdentity identity = knownIdentity();
+		ConsistencyToken.Entry entry = (identity != null) ? token.entryFor(identity.clusterId())
+				: token.entries().get(0);
+		if (entry == null) {
+			outcome(ConsistencyOutcome.TOKEN_FOREIGN);
+			return null;
+		}
+		if (this.mode == ConsistencyMode.TIME_WINDOW
+				&& this.clock.getAsLong() - entry.commitTimeMillis() >= this.timeWindowMillis) {
+			return null;
+		}
+		return entry;
+	}
+
+	/**
+	 * Whether a read must go to the writer whatever the replicas have replayed.
+	 * @param entry the requirement
+	 * @return the reason, or {@code null} if a caught-up replica may serve it
+	 */
+	public @Nullable ConsistencyOutcome writerOnly(ConsistencyToken.Entry entry) {
+		if (this.mode == ConsistencyMode.TIME_WINDOW) {
+			return ConsistencyOutcome.WRITER_TIME_WINDOW;
+		}
+		ClusterIdentity identity = knownIdentity();
+		if (identity != null && entry.timeline() != identity.timeline()) {
+			return ConsistencyOutcome.WRITER_STALE_TIMELINE;
+		}
+		return null;
+	}
+
+	/**
+	 * Whether the replica behind a borrowed connection has replayed a write, waiting at most
+	 * {@code max-wait}. Runs in auto-commit mode, before the read's transaction begins, so the
+	 * read's snapshot is taken after the check.
+	 * @param connection a reader connection, in auto-commit mode
+	 * @param entry the requirement
+	 * @return {@code true} if the replica has replayed it
+	 */
+	public boolean awaitReplayed(Connection connection, ConsistencyToken.Entry entry) {
+		DatabaseDialect currentDialect = this.dialect.get();
+		if (currentDialect == null || entry.position() < 0) {
+			return false;
+		}
+		try {
+			if (currentDialect.replayPosition(connection) >= entry.position()) {
+				outcome(ConsistencyOutcome.REPLICA_CHECKED);
+				return true;
+			}
+			if (this.maxWaitNanos <= 0) {
+				return false;
+			}
+			long start = System.nanoTime();
+			long deadline = start + this.maxWaitNanos;
+			while (true) {
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0) {
+					waited(System.nanoTime() - start, false);
+					return false;
+				}
+				// A bounded poll: the replica's replay cannot be waited on before PostgreSQL 19.
+				LockSupport.parkNanos(Math.min(POLL_NANOS, remaining));
+				if (currentDialect.replayPosition(connection) >= entry.position()) {
+					waited(System.nanoTime() - start, true);
+					outcome(ConsistencyOutcome.REPLICA_WAITED);
+					return true;
+				}
+			}
+		}
+		catch (SQLException ex) {
+			logger.debug("Could not read the replay position", ex);
+			return false;
+		}
+	}
+
+	private @Nullable ClusterIdentity knownIdentity() {
+		ClusterIdentity identity = this.monitoredIdentity.get();
+		return (identity != null) ? identity : this.fetchedIdentity;
+	}
+
+	/**
+	 * Count an outcome.
+	 * @param outcome the outcome
+	 */
+	public void outcome(ConsistencyOutcome outcome) {
+		for (ConsistencyListener listener : this.listeners) {
+			listener.outcome(outcome);
+		}
+	}
+
+	private void waited(long nanos, boolean caughtUp) {
+		for (ConsistencyListener listener : this.listeners) {
+			listener.waited(nanos, caughtUp);
+		}
+	}
+
+}

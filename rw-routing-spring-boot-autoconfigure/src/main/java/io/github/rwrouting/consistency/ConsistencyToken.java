@@ -1,0 +1,141 @@
+package io.github.rwrouting.consistency;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A client's read-after-write marker: for each database cluster it wrote to, the commit position of
+ * its newest write. A read may run on a replica only once that replica has replayed the position.
+ * Tokens are immutable, only move forward when merged, and expire.
+ *
+ * @author rw-routing
+ */
+public final class ConsistencyToken {
+
+	private final List<Entry> entries;
+
+	private final long expiresAtMillis;
+
+	/**
+	 * Create a token.
+	 * @param entries one entry per cluster
+	 * @param expiresAtMillis when the token stops counting, in epoch milliseconds
+	 */
+	public ConsistencyToken(List<Entry> entries, long expiresAtMillis) {
+		this.entries = List.copyOf(entries);
+		this.expiresAtMillis = expiresAtMillis;
+	}
+
+	/**
+	 * The entries, one per cluster.
+	 * @return the entries
+	 */
+	public List<Entry> entries() {
+		return this.entries;
+	}
+
+	/**
+	 * When the token stops counting.
+	 * @return epoch milliseconds
+	 */
+	public long expiresAtMillis() {
+		return this.expiresAtMillis;
+	}
+
+	/**
+	 * Whether the token has expired.
+	 * @param nowMillis the current time in epoch milliseconds
+	 * @return {@code true} if it has
+	 */
+	public boolean isExpired(long nowMillis) {
+		return nowMillis >= this.expiresAtMillis;
+	}
+
+	/**
+	 * The entry for a cluster.
+	 * @param clusterId the cluster's identity
+	 * @return the entry, or {@code null} if the token says nothing about that cluster
+	 */
+	public @Nullable Entry entryFor(long clusterId) {
+		for (Entry entry : this.entries) {
+			if (entry.clusterId() == clusterId) {
+				return entry;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * This token advanced by a write: the newest position per cluster, and the later expiry.
+	 * @param entry the write's commit position
+	 * @param expiresAtMillis the expiry the write gives the token
+	 * @return the advanced token
+	 */
+	public ConsistencyToken advance(Entry entry, long expiresAtMillis) {
+		return merge(new ConsistencyToken(List.of(entry), expiresAtMillis));
+	}
+
+	/**
+	 * Merge two tokens: per cluster the newer entry, and the later expiry.
+	 * @param other another token, or {@code null}
+	 * @return the merged token
+	 */
+	public ConsistencyToken merge(@Nullable ConsistencyToken other) {
+		if (other == null || other == this) {
+			return this;
+		}
+		List<Entry> merged = new ArrayList<>(this.entries);
+		for (Entry entry : other.entries) {
+			Entry existing = entryFor(entry.clusterId());
+			if (existing == null) {
+				merged.add(entry);
+			}
+			else if (entry.isNewerThan(existing)) {
+				merged.set(merged.indexOf(existing), entry);
+			}
+		}
+		return new ConsistencyToken(merged, Math.max(this.expiresAtMillis, other.expiresAtMillis));
+	}
+
+	@Override
+	public boolean equals(Object other) {
+		return other instanceof ConsistencyToken token && token.entries.equals(this.entries)
+				&& token.expiresAtMillis == this.expiresAtMillis;
+	}
+
+	@Override
+	public int hashCode() {
+		return this.entries.hashCode() * 31 + Long.hashCode(this.expiresAtMillis);
+	}
+
+	@Override
+	public String toString() {
+		return "ConsistencyToken" + this.entries;
+	}
+
+	/**
+	 * The newest write a client made to one cluster.
+	 *
+	 * @param clusterId the cluster's identity (PostgreSQL: the system identifier)
+	 * @param timeline the writer's timeline when the write committed: a promotion starts a new one
+	 * @param position the commit position (PostgreSQL: WAL bytes), or {@code -1} when unknown
+	 * @param commitTimeMillis when the write committed, in epoch milliseconds
+	 */
+	public record Entry(long clusterId, int timeline, long position, long commitTimeMillis) {
+
+		boolean isNewerThan(Entry other) {
+			if (this.timeline != other.timeline) {
+				return this.timeline > other.timeline;
+			}
+			if (this.position != other.position && this.position >= 0 && other.position >= 0) {
+				return this.position > other.position;
+			}
+			return this.commitTimeMillis > other.commitTimeMillis
+					|| (this.commitTimeMillis == other.commitTimeMillis && this.position < 0 && other.position >= 0);
+		}
+
+	}
+
+}

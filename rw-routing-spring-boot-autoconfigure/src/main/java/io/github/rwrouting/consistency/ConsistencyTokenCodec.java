@@ -1,0 +1,148 @@
+package io.github.rwrouting.consistency;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns tokens into opaque, HMAC-SHA256-signed strings and back, so that a client can carry a token
+ * but can neither forge nor alter one. Format: {@code v1.<payload>.<signature>}, both base64url.
+ *
+ * @author rw-routing
+ */
+public final class ConsistencyTokenCodec {
+
+	private static final String PREFIX = "v1.";
+
+	private static final int MAX_ENTRIES = 16;
+
+	private static final int ENTRY_BYTES = Long.BYTES + Integer.BYTES + Long.BYTES + Long.BYTES;
+
+	private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+	private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+
+	private final Mac prototype;
+
+	/**
+	 * Create a codec.
+	 * @param key the signing key (at least 16 bytes)
+	 */
+	public ConsistencyTokenCodec(byte[] key) {
+		if (key.length < 16) {
+			throw new IllegalArgumentException("The signing key must have at least 16 bytes");
+		}
+		try {
+			this.prototype = Mac.getInstance("HmacSHA256");
+			this.prototype.init(new SecretKeySpec(key, "HmacSHA256"));
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("HmacSHA256 is not available", ex);
+		}
+	}
+
+	/**
+	 * Encode and sign a token.
+	 * @param token the token
+	 * @return the opaque string
+	 */
+	public String encode(ConsistencyToken token) {
+		List<ConsistencyToken.Entry> entries = token.entries();
+		int count = Math.min(entries.size(), MAX_ENTRIES);
+		ByteBuffer payload = ByteBuffer.allocate(Long.BYTES + 1 + count * ENTRY_BYTES);
+		payload.putLong(token.expiresAtMillis());
+		payload.put((byte) count);
+		for (ConsistencyToken.Entry entry : entries.subList(0, count)) {
+			payload.putLong(entry.clusterId());
+			payload.putInt(entry.timeline());
+			payload.putLong(entry.position());
+			payload.putLong(entry.commitTimeMillis());
+		}
+		String encodedPayload = ENCODER.encodeToString(payload.array());
+		return PREFIX + encodedPayload + "." + ENCODER.encodeToString(sign(encodedPayload));
+	}
+
+	/**
+	 * Decode a token, checking its signature and expiry.
+	 * @param value the opaque string, or {@code null}
+	 * @param nowMillis the current time
+	 * @return the outcome
+	 */
+	public Decoded decode(@Nullable String value, long nowMillis) {
+		if (value == null || value.isEmpty()) {
+			return new Decoded(null, ConsistencyOutcome.NO_TOKEN);
+		}
+		if (!value.startsWith(PREFIX) || value.length() > 1024) {
+			return new Decoded(null, ConsistencyOutcome.TOKEN_INVALID);
+		}
+		int dot = value.indexOf('.', PREFIX.length());
+		if (dot < 0) {
+			return new Decoded(null, ConsistencyOutcome.TOKEN_INVALID);
+		}
+		String encodedPayload = value.substring(PREFIX.length(), dot);
+		try {
+			byte[] signature = DECODER.decode(value.substring(dot + 1));
+			if (!MessageDigest.isEqual(signature, sign(encodedPayload))) {
+				return new Decoded(null, ConsistencyOutcome.TOKEN_INVALID);
+			}
+			ConsistencyToken token = read(ByteBuffer.wrap(DECODER.decode(encodedPayload)));
+			if (token == null) {
+				return new Decoded(null, ConsistencyOutcome.TOKEN_INVALID);
+			}
+			if (token.isExpired(nowMillis)) {
+				return new Decoded(null, ConsistencyOutcome.TOKEN_EXPIRED);
+			}
+			return new Decoded(token, null);
+		}
+		catch (IllegalArgumentException ex) {
+			return new Decoded(null, ConsistencyOutcome.TOKEN_INVALID);
+		}
+	}
+
+	private static @Nullable ConsistencyToken read(ByteBuffer payload) {
+		if (payload.remaining() < Long.BYTES + 1) {
+			return null;
+		}
+		long expiresAt = payload.getLong();
+		int count = payload.get();
+		if (count < 0 || count > MAX_ENTRIES || payload.remaining() != count * ENTRY_BYTES) {
+			return null;
+		}
+		List<ConsistencyToken.Entry> entries = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			entries.add(new ConsistencyToken.Entry(payload.getLong(), payload.getInt(), payload.getLong(),
+					payload.getLong()));
+		}
+		return new ConsistencyToken(entries, expiresAt);
+	}
+
+	private byte[] sign(String encodedPayload) {
+		try {
+			Mac mac = (Mac) this.prototype.clone();
+			return mac.doFinal(encodedPayload.getBytes(StandardCharsets.US_ASCII));
+		}
+		catch (CloneNotSupportedException ex) {
+			throw new IllegalStateException("HmacSHA256 cannot be cloned", ex);
+		}
+	}
+
+	/**
+	 * The result of decoding.
+	 *
+	 * @param token the token, when it is valid
+	 * @param rejection why it was rejected, when it was
+	 */
+	public record Decoded(@Nullable ConsistencyToken token, @Nullable ConsistencyOutcome rejection) {
+
+	}
+
+}
