@@ -90,8 +90,10 @@ public final class ConsistencyTokenCodec {
 		}
 		String encodedPayload = value.substring(PREFIX.length(), dot);
 		try {
-			byte[] signature = DECODER.decode(value.substring(dot + 1));
-			if (!MessageDigest.isEqual(signature, sign(encodedPayload))) {
+			// Compare the canonical encodings: a signature with altered padding bits is rejected too.
+			byte[] signature = value.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
+			byte[] expected = ENCODER.encodeToString(sign(encodedPayload)).getBytes(StandardCharsets.US_ASCII);
+			if (!MessageDigest.isEqual(signature, expected)) {
 				return new Decoded(null, ConsistencyOutcome.TOKEN_INVALID);
 			}
 			ConsistencyToken token = read(ByteBuffer.wrap(DECODER.decode(encodedPayload)));

@@ -1,0 +1,123 @@
+package io.github.rwrouting.autoconfigure.consistency;
+
+import java.util.concurrent.CompletableFuture;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Async;
+import org.springframework.scheduling.annotation.EnableAsync;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.RestClient;
+
+/**
+ * A small service for the consistency tests: writes, reads, a call to a second instance, and an
+ * {@code @Async} hop.
+ */
+@SpringBootApplication
+@EnableAsync
+public class TodoApplication {
+
+	@Service
+	public static class TodoService {
+
+		private final JdbcClient jdbc;
+
+		TodoService(JdbcClient jdbc) {
+			this.jdbc = jdbc;
+		}
+
+		@Transactional
+		public void create(String text) {
+			this.jdbc.sql("insert into todos (text) values (?)").param(text).update();
+		}
+
+		@Transactional(readOnly = true)
+		public long count(String text) {
+			return this.jdbc.sql("select count(*) from todos where text = ?").param(text).query(Long.class).single();
+		}
+
+		@Transactional(readOnly = true)
+		public boolean readsFromReplica() {
+			return this.jdbc.sql("select pg_is_in_recovery()").query(Boolean.class).single();
+		}
+
+	}
+
+	@Service
+	public static class AsyncReader {
+
+		private final TodoService todos;
+
+		AsyncReader(TodoService todos) {
+			this.todos = todos;
+		}
+
+		@Async
+		public CompletableFuture<Long> count(String text) {
+			return CompletableFuture.completedFuture(this.todos.count(text));
+		}
+
+	}
+
+	@RestController
+	static class TodoController {
+
+		private final TodoService todos;
+
+		private final AsyncReader asyncReader;
+
+		private final RestClient.Builder restClient;
+
+		private final String downstream;
+
+		TodoController(TodoService todos, AsyncReader asyncReader, RestClient.Builder restClient,
+				@Value("${downstream.url:}") String downstream) {
+			this.todos = todos;
+			this.asyncReader = asyncReader;
+			this.restClient = restClient;
+			this.downstream = downstream;
+		}
+
+		@PostMapping("/todos")
+		String create(@RequestParam String text) {
+			this.todos.create(text);
+			return "created";
+		}
+
+		@GetMapping("/todos/count")
+		long count(@RequestParam String text) {
+			return this.todos.count(text);
+		}
+
+		/**
+		 * Writes here, then asks the downstream instance to count: it must see this write.
+		 */
+		@PostMapping("/todos/relay")
+		Long relay(@RequestParam String text) {
+			this.todos.create(text);
+			return this.restClient.baseUrl(this.downstream)
+				.build()
+				.get()
+				.uri("/todos/count?text={text}", text)
+				.retrieve()
+				.body(Long.class);
+		}
+
+		/**
+		 * Writes here, then counts on another thread: it must see this write.
+		 */
+		@PostMapping("/todos/async")
+		Long async(@RequestParam String text) throws Exception {
+			this.todos.create(text);
+			return this.asyncReader.count(text).get();
+		}
+
+	}
+
+}
