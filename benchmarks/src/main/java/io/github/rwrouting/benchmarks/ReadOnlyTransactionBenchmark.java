@@ -1,17 +1,22 @@
 package io.github.rwrouting.benchmarks;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.rwrouting.consistency.ConsistencyContext;
+import io.github.rwrouting.consistency.ConsistencyGuard;
+import io.github.rwrouting.consistency.ConsistencyMode;
 import io.github.rwrouting.routing.NonTransactionalRoute;
 import io.github.rwrouting.routing.Route;
 import io.github.rwrouting.routing.RoutingDataSource;
 import io.github.rwrouting.routing.RoutingPolicy;
 import io.github.rwrouting.test.PostgresCluster;
 import io.github.rwrouting.test.PostgresNode;
+import io.github.rwrouting.topology.PostgresDialect;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -69,7 +74,11 @@ public class ReadOnlyTransactionBenchmark {
 		if ("routed".equals(this.path)) {
 			RoutingPolicy policy = new RoutingPolicy(Route.writer("writer", this.writerPool),
 					List.of(Route.reader("replica1", "reader-replica1", this.readerPool)), NonTransactionalRoute.WRITER);
-			dataSource = new RoutingDataSource(policy, List.of(), true);
+			// As auto-configured: read-your-writes consistency on (these reads carry no token).
+			ConsistencyGuard consistency = new ConsistencyGuard(ConsistencyMode.READ_YOUR_WRITES,
+					new ConsistencyContext(), PostgresDialect::new, () -> null, Duration.ofMillis(20),
+					Duration.ofMinutes(1), Duration.ofSeconds(2), List.of(), System::currentTimeMillis);
+			dataSource = new RoutingDataSource(policy, List.of(), true, consistency);
 		}
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.readOnly = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
