@@ -191,6 +191,34 @@ class RwRoutingAutoConfigurationTests {
 	}
 
 	@Test
+	void shortSigningKeyFailsWithTheProperty() {
+		this.runner.withPropertyValues("rw-routing.consistency.signing-key=too-short").run((context) -> {
+			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("rw-routing.consistency.signing-key")
+				.doesNotContain("too-short");
+			assertThat(analysis.getAction()).contains("at least 32 characters");
+		});
+	}
+
+	@Test
+	void tooShortMonitorIntervalFailsWithTheProperty() {
+		this.runner.withPropertyValues("rw-routing.monitor.interval=10ms").run((context) -> {
+			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("rw-routing.monitor.interval");
+			assertThat(analysis.getAction()).contains("100ms");
+		});
+	}
+
+	@Test
+	void unknownDialectFailsWithTheProperty() {
+		this.runner.withPropertyValues("rw-routing.dialect=oracle").run((context) -> {
+			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("rw-routing.dialect");
+			assertThat(analysis.getAction()).contains("postgresql");
+		});
+	}
+
+	@Test
 	void failureMessagesNeverShowPasswords() {
 		this.runner.withPropertyValues("rw-routing.readers.replica-1.password=hunter2").run((context) -> {
 			FailureAnalysis analysis = analyze(context.getStartupFailure());

@@ -175,6 +175,18 @@ class ConsistencyIntegrationTests {
 	}
 
 	@Test
+	void aSecondApplicationCalledThroughRestTemplateReadsTheFirstOnesWrite() {
+		assertThat(http.post().uri("/todos/relay-rest-template?text=rest-template").retrieve().body(Long.class))
+			.isEqualTo(1);
+	}
+
+	@Test
+	void aSecondApplicationCalledThroughWebClientReadsTheFirstOnesWrite() {
+		assertThat(http.post().uri("/todos/relay-web-client?text=web-client").retrieve().body(Long.class))
+			.isEqualTo(1);
+	}
+
+	@Test
 	void anAsyncHopReadsTheWriteOfTheRequestThatStartedIt() {
 		assertThat(http.post().uri("/todos/async?text=async").retrieve().body(Long.class)).isEqualTo(1);
 	}

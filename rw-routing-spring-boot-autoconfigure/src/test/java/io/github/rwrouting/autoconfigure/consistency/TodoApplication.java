@@ -4,6 +4,9 @@ import java.util.concurrent.CompletableFuture;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.restclient.RestTemplateBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.annotation.EnableAsync;
@@ -14,6 +17,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * A small service for the consistency tests: writes, reads, a call to a second instance, and an
@@ -22,6 +26,11 @@ import org.springframework.web.client.RestClient;
 @SpringBootApplication
 @EnableAsync
 public class TodoApplication {
+
+	@Bean
+	WebClient.Builder webClientBuilder() {
+		return WebClient.builder().clientConnector(new JdkClientHttpConnector());
+	}
 
 	@Service
 	public static class TodoService {
@@ -74,14 +83,41 @@ public class TodoApplication {
 
 		private final RestClient.Builder restClient;
 
+		private final RestTemplateBuilder restTemplate;
+
+		private final WebClient.Builder webClient;
+
 		private final String downstream;
 
 		TodoController(TodoService todos, AsyncReader asyncReader, RestClient.Builder restClient,
+				RestTemplateBuilder restTemplate, WebClient.Builder webClient,
 				@Value("${downstream.url:}") String downstream) {
 			this.todos = todos;
 			this.asyncReader = asyncReader;
 			this.restClient = restClient;
+			this.restTemplate = restTemplate;
+			this.webClient = webClient;
 			this.downstream = downstream;
+		}
+
+		@PostMapping("/todos/relay-rest-template")
+		Long relayRestTemplate(@RequestParam String text) {
+			this.todos.create(text);
+			return this.restTemplate.rootUri(this.downstream)
+				.build()
+				.getForObject("/todos/count?text={text}", Long.class, text);
+		}
+
+		@PostMapping("/todos/relay-web-client")
+		Long relayWebClient(@RequestParam String text) {
+			this.todos.create(text);
+			return this.webClient.baseUrl(this.downstream)
+				.build()
+				.get()
+				.uri("/todos/count?text={text}", text)
+				.retrieve()
+				.bodyToMono(Long.class)
+				.block();
 		}
 
 		@PostMapping("/todos")
