@@ -13,6 +13,7 @@ import io.github.rwrouting.routing.Route;
 import io.github.rwrouting.routing.RouteListener;
 import io.github.rwrouting.routing.RoutingDataSource;
 import io.github.rwrouting.routing.RoutingPolicy;
+import io.github.rwrouting.routing.WriterDemotionListener;
 import io.github.rwrouting.topology.DialectResolver;
 import io.github.rwrouting.topology.ReplicaMonitor;
 import io.github.rwrouting.topology.WriterRoleListener;
@@ -49,7 +50,8 @@ import org.springframework.core.env.Environment;
 @ConditionalOnBooleanProperty(name = "rw-routing.enabled", matchIfMissing = true)
 @ConditionalOnMissingBean(DataSource.class)
 @EnableConfigurationProperties({ DataSourceProperties.class, RwRoutingProperties.class })
-@Import({ ReaderDataSourcesRegistrar.class, RwRoutingConsistencyConfiguration.class })
+@Import({ ReaderDataSourcesRegistrar.class, RwRoutingConsistencyConfiguration.class,
+		RwRoutingFailoverConfiguration.class })
 public final class RwRoutingAutoConfiguration {
 
 	private static final Duration MIN_MONITOR_INTERVAL = Duration.ofMillis(100);
@@ -71,7 +73,7 @@ public final class RwRoutingAutoConfiguration {
 	@Bean
 	RoutingDataSource dataSource(@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer,
 			RwRoutingProperties properties, BeanFactory beanFactory, ObjectProvider<RouteListener> listeners,
-			ConsistencyGuard consistency) {
+			ConsistencyGuard consistency, ObjectProvider<WriterDemotionListener> demotionListeners) {
 		List<Route> readers = new ArrayList<>();
 		for (String name : properties.getReaders().keySet()) {
 			HikariDataSource reader = beanFactory.getBean(RoutingPools.readerBeanName(name), HikariDataSource.class);
@@ -80,7 +82,8 @@ public final class RwRoutingAutoConfiguration {
 		RoutingPolicy policy = new RoutingPolicy(Route.writer(writer.getPoolName(), writer), readers,
 				properties.getNonTransactional(), properties.getBalancing());
 		return new RoutingDataSource(policy, listeners.orderedStream().toList(), writer.isAutoCommit(),
-				(consistency.mode() != ConsistencyMode.NONE) ? consistency : null);
+				(consistency.mode() != ConsistencyMode.NONE) ? consistency : null,
+				demotionListeners.orderedStream().toList());
 	}
 
 	@Bean

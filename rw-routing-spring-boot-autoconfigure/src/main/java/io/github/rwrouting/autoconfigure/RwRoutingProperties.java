@@ -58,6 +58,8 @@ public class RwRoutingProperties {
 
 	private final Consistency consistency = new Consistency();
 
+	private final Failover failover = new Failover();
+
 	private final Web web = new Web();
 
 	public boolean isEnabled() {
@@ -110,6 +112,10 @@ public class RwRoutingProperties {
 
 	public Consistency getConsistency() {
 		return this.consistency;
+	}
+
+	public Failover getFailover() {
+		return this.failover;
 	}
 
 	public Web getWeb() {
@@ -348,6 +354,107 @@ public class RwRoutingProperties {
 
 		public void setCookieName(String cookieName) {
 			this.cookieName = cookieName;
+		}
+
+	}
+
+	/**
+	 * Surviving failovers.
+	 */
+	public static class Failover {
+
+		/**
+		 * JVM DNS cache time-to-live (the networkaddress.cache.ttl security property), set at startup
+		 * unless networkaddress.cache.ttl or sun.net.inetaddr.ttl is already set, so that a cluster
+		 * endpoint's new address is seen after a failover. A negative value leaves the JVM default.
+		 */
+		private Duration dnsCacheTtl = Duration.ofSeconds(5);
+
+		private final Retry retry = new Retry();
+
+		public Duration getDnsCacheTtl() {
+			return this.dnsCacheTtl;
+		}
+
+		public void setDnsCacheTtl(Duration dnsCacheTtl) {
+			this.dnsCacheTtl = dnsCacheTtl;
+		}
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
+		/**
+		 * Re-running {@code @FailoverRetry} transactions after a failover error.
+		 */
+		public static class Retry {
+
+			/**
+			 * Maximum number of re-runs of a transaction.
+			 */
+			private int maxRetries = 3;
+
+			/**
+			 * Delay before the first re-run.
+			 */
+			private Duration delay = Duration.ofMillis(100);
+
+			/**
+			 * Factor applied to the delay after each re-run.
+			 */
+			private double multiplier = 2.0;
+
+			/**
+			 * Longest delay between two re-runs.
+			 */
+			private Duration maxDelay = Duration.ofSeconds(2);
+
+			/**
+			 * Random variation added to or removed from each delay, so that clients do not retry in
+			 * lockstep.
+			 */
+			private Duration jitter = Duration.ofMillis(50);
+
+			public int getMaxRetries() {
+				return this.maxRetries;
+			}
+
+			public void setMaxRetries(int maxRetries) {
+				this.maxRetries = maxRetries;
+			}
+
+			public Duration getDelay() {
+				return this.delay;
+			}
+
+			public void setDelay(Duration delay) {
+				this.delay = delay;
+			}
+
+			public double getMultiplier() {
+				return this.multiplier;
+			}
+
+			public void setMultiplier(double multiplier) {
+				this.multiplier = multiplier;
+			}
+
+			public Duration getMaxDelay() {
+				return this.maxDelay;
+			}
+
+			public void setMaxDelay(Duration maxDelay) {
+				this.maxDelay = maxDelay;
+			}
+
+			public Duration getJitter() {
+				return this.jitter;
+			}
+
+			public void setJitter(Duration jitter) {
+				this.jitter = jitter;
+			}
+
 		}
 
 	}

@@ -195,8 +195,7 @@ final class RoutedConnection implements Connection {
 		Connection connection = target();
 		S statement = factory.create(connection);
 		Route route = this.decision.route();
-		return (route.isReader() || this.owner.capturesWrites())
-				? RoutedStatements.wrap(this, route, type, statement, sql, factory) : statement;
+		return RoutedStatements.wrap(this, route, type, statement, sql, factory);
 	}
 
 	/**
@@ -212,9 +211,21 @@ final class RoutedConnection implements Connection {
 		}
 	}
 
+	/**
+	 * A write on the writer failed with a read-only error outside a read-only transaction: the writer
+	 * pool reached a node that is no longer the primary.
+	 */
+	boolean writerDemoted() {
+		if (this.readOnly || TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
+			return false;
+		}
+		this.owner.writerDemoted();
+		return true;
+	}
+
 	private void captureCommitPosition(Connection connection) throws SQLException {
 		ConsistencyGuard guard = this.owner.consistency();
-		if (guard == null || connection == null) {
+		if (guard == null || !guard.capturesWrites() || connection == null) {
 			return;
 		}
 		// Read the position outside any transaction: no BEGIN, and nothing left open on the connection.

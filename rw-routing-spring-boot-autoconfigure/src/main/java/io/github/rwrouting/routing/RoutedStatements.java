@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.rwrouting.consistency.SqlStatements;
+import io.github.rwrouting.failover.WriterDemotedException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,8 +28,10 @@ import org.jspecify.annotations.Nullable;
  * that died or was stopped), the transaction moves to the writer and the statement runs there, so a
  * dead reader never fails a read. Nothing has run in the transaction yet, so this is safe.</li>
  * </ul>
- * On the writer, when read-after-write consistency is on, they note whether the transaction wrote,
- * so that the commit position is captured only after transactions that did.
+ * On the writer, they note whether the transaction wrote, so that the commit position is captured
+ * only after transactions that did, and they turn a read-only error outside a read-only transaction
+ * into a {@link WriterDemotedException}: the writer pool reached a demoted node, whose connections
+ * are then retired.
  *
  * @author rw-routing
  */
@@ -151,8 +154,13 @@ final class RoutedStatements {
 				return result;
 			}
 			catch (SQLException ex) {
-				if (this.route.isReader() && READ_ONLY_SQL_TRANSACTION.equals(ex.getSQLState())) {
-					throw readOnlyRouteViolation(ex, this.route);
+				if (READ_ONLY_SQL_TRANSACTION.equals(ex.getSQLState())) {
+					if (this.route.isReader()) {
+						throw readOnlyRouteViolation(ex, this.route);
+					}
+					if (this.connection.writerDemoted()) {
+						throw new WriterDemotedException(this.route.poolName(), ex);
+					}
 				}
 				Connection writer = (this.recorded != null && isConnectionFailure(ex))
 						? this.connection.readerFailed(ex) : null;

@@ -42,6 +42,8 @@ public class RoutingDataSource implements DataSource {
 
 	private final @Nullable ConsistencyGuard consistency;
 
+	private final WriterDemotionListener[] demotionListeners;
+
 	private volatile int defaultTransactionIsolation = -1;
 
 	// Under an outage every read would warn: one line per interval is enough, the metrics count them all.
@@ -66,11 +68,25 @@ public class RoutingDataSource implements DataSource {
 	 */
 	public RoutingDataSource(RoutingPolicy policy, List<RouteListener> listeners, boolean defaultAutoCommit,
 			@Nullable ConsistencyGuard consistency) {
+		this(policy, listeners, defaultAutoCommit, consistency, List.of());
+	}
+
+	/**
+	 * Create a routing data source with read-after-write consistency and writer demotion handling.
+	 * @param policy where connections go
+	 * @param listeners told of every routing decision
+	 * @param defaultAutoCommit the auto-commit mode of a fresh pooled connection
+	 * @param consistency read-after-write consistency, or {@code null} for none
+	 * @param demotionListeners told when a write finds the writer pool on a read-only node
+	 */
+	public RoutingDataSource(RoutingPolicy policy, List<RouteListener> listeners, boolean defaultAutoCommit,
+			@Nullable ConsistencyGuard consistency, List<WriterDemotionListener> demotionListeners) {
 		Assert.notNull(policy, "'policy' must not be null");
 		this.policy = policy;
 		this.listeners = listeners.toArray(new RouteListener[0]);
 		this.defaultAutoCommit = defaultAutoCommit;
 		this.consistency = consistency;
+		this.demotionListeners = demotionListeners.toArray(new WriterDemotionListener[0]);
 	}
 
 	@Override
@@ -105,9 +121,10 @@ public class RoutingDataSource implements DataSource {
 		return this.consistency;
 	}
 
-	boolean capturesWrites() {
-		ConsistencyGuard guard = this.consistency;
-		return guard != null && guard.capturesWrites();
+	void writerDemoted() {
+		for (WriterDemotionListener listener : this.demotionListeners) {
+			listener.writerDemoted();
+		}
 	}
 
 	RouteDecision decide(boolean readOnly, boolean inTransaction) {

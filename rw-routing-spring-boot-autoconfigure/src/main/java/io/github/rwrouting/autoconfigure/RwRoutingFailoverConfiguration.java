@@ -1,0 +1,110 @@
+package io.github.rwrouting.autoconfigure;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.rwrouting.failover.FailoverRetry;
+import io.github.rwrouting.failover.FailoverRetryInterceptor;
+import io.github.rwrouting.failover.FailoverSqlExceptionTranslator;
+import io.github.rwrouting.failover.WriterPoolEvictor;
+import io.github.rwrouting.metrics.FailoverMetrics;
+import io.github.rwrouting.routing.RoutingDataSource;
+
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.Advisor;
+import org.springframework.aop.support.ComposablePointcut;
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.Ordered;
+import org.springframework.core.retry.RetryListener;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.jdbc.support.SQLExceptionTranslator;
+import org.springframework.util.function.SingletonSupplier;
+
+/**
+ * Surviving failovers: the writer pool's connections are retired when its node is demoted, failover
+ * errors translate to transient exceptions, and {@code @FailoverRetry} methods are re-run.
+ *
+ * @author rw-routing
+ */
+@Configuration(proxyBeanMethods = false)
+class RwRoutingFailoverConfiguration {
+
+	/**
+	 * Outside the transaction interceptor (which has the lowest precedence), so that a retry re-runs
+	 * the whole transaction.
+	 */
+	static final int RETRY_ORDER = Ordered.LOWEST_PRECEDENCE - 100;
+
+	@Bean
+	WriterPoolEvictor rwRoutingWriterPoolEvictor(@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer) {
+		return new WriterPoolEvictor(writer);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(SQLExceptionTranslator.class)
+	FailoverSqlExceptionTranslator rwRoutingSqlExceptionTranslator(RoutingDataSource dataSource) {
+		return new FailoverSqlExceptionTranslator(dataSource);
+	}
+
+	@Bean
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+	FailoverMetrics rwRoutingFailoverMetrics(WriterPoolEvictor evictor) {
+		return new FailoverMetrics(evictor);
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static Advisor rwRoutingFailoverRetryAdvisor(ObjectProvider<RwRoutingProperties> properties,
+			ObjectProvider<FailoverMetrics> metrics) {
+		ComposablePointcut pointcut = new ComposablePointcut(new AnnotationMatchingPointcut(FailoverRetry.class, true))
+			.union(new AnnotationMatchingPointcut(null, FailoverRetry.class, true));
+		DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(pointcut,
+				new LazyFailoverRetryInterceptor(properties, metrics));
+		advisor.setOrder(RETRY_ORDER);
+		return advisor;
+	}
+
+	/**
+	 * Builds the interceptor on first use, so that the advisor (infrastructure, created early) does
+	 * not pull the properties and the metrics into early initialization.
+	 */
+	static final class LazyFailoverRetryInterceptor implements MethodInterceptor {
+
+		private final SingletonSupplier<FailoverRetryInterceptor> delegate;
+
+		LazyFailoverRetryInterceptor(ObjectProvider<RwRoutingProperties> properties,
+				ObjectProvider<FailoverMetrics> metrics) {
+			this.delegate = SingletonSupplier.of(() -> create(properties.getObject(), metrics.getIfAvailable()));
+		}
+
+		@Override
+		public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+			return this.delegate.obtain().invoke(invocation);
+		}
+
+		private static FailoverRetryInterceptor create(RwRoutingProperties properties,
+				@Nullable FailoverMetrics metrics) {
+			RwRoutingProperties.Failover.Retry retry = properties.getFailover().getRetry();
+			RetryPolicy.Builder policy = RetryPolicy.builder()
+				.maxRetries(retry.getMaxRetries())
+				.delay(retry.getDelay())
+				.multiplier(retry.getMultiplier())
+				.maxDelay(retry.getMaxDelay())
+				.jitter(retry.getJitter());
+			return new FailoverRetryInterceptor(policy, (metrics != null) ? metrics : new RetryListener() {
+			});
+		}
+
+	}
+
+}

@@ -1,0 +1,82 @@
+package io.github.rwrouting.failover;
+
+import java.sql.SQLException;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.transaction.TransactionSystemException;
+
+/**
+ * Tells failover errors from the rest, by SQLSTATE anywhere in an exception's cause chain.
+ * <ul>
+ * <li>class 08 (connection exceptions), including the AWS JDBC wrapper's 08S02 (failover succeeded:
+ * re-run the transaction) and 08007 (transaction resolution unknown);</li>
+ * <li>57P01, 57P02, 57P03: the server is shutting down, crashed, or cannot accept connections yet;</li>
+ * <li>a {@link WriterDemotedException}: the writer pool reached a read-only node.</li>
+ * </ul>
+ *
+ * @author rw-routing
+ */
+public final class FailoverExceptions {
+
+	/**
+	 * SQLSTATE transaction_resolution_unknown: the connection was lost while committing.
+	 */
+	public static final String TRANSACTION_RESOLUTION_UNKNOWN = "08007";
+
+	private FailoverExceptions() {
+	}
+
+	/**
+	 * Whether an exception comes from a failover (or a node going away).
+	 * @param ex the exception
+	 * @return {@code true} if it does
+	 */
+	public static boolean isFailover(@Nullable Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = next(cause)) {
+			if (cause instanceof WriterDemotedException) {
+				return true;
+			}
+			if (cause instanceof SQLException sqlException && isFailoverState(sqlException.getSQLState())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether an SQLSTATE is a failover state.
+	 * @param state the SQLSTATE, or {@code null}
+	 * @return {@code true} for class 08 and 57P01-57P03
+	 */
+	public static boolean isFailoverState(@Nullable String state) {
+		return state != null && (state.startsWith("08") || "57P01".equals(state) || "57P02".equals(state)
+				|| "57P03".equals(state));
+	}
+
+	/**
+	 * Whether a failure leaves it unknown if the transaction committed: 08007, or a connection lost
+	 * while the transaction manager committed. Re-running such a transaction may apply it twice.
+	 * @param ex the exception
+	 * @return {@code true} if the commit outcome is unknown
+	 */
+	public static boolean isCommitOutcomeUnknown(@Nullable Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = next(cause)) {
+			if (cause instanceof SQLException sqlException
+					&& TRANSACTION_RESOLUTION_UNKNOWN.equals(sqlException.getSQLState())) {
+				return true;
+			}
+			if (cause instanceof TransactionSystemException && isFailover(cause.getCause())
+					&& String.valueOf(cause.getMessage()).contains("commit")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static @Nullable Throwable next(Throwable ex) {
+		Throwable cause = ex.getCause();
+		return (cause != ex) ? cause : null;
+	}
+
+}
