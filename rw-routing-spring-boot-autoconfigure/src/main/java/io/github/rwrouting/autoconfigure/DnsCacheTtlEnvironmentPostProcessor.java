@@ -27,11 +27,15 @@ class DnsCacheTtlEnvironmentPostProcessor implements EnvironmentPostProcessor {
 		Binder binder = Binder.get(environment);
 		boolean enabled = binder.bind("rw-routing.enabled", Boolean.class).orElse(true);
 		Duration ttl = binder.bind("rw-routing.failover.dns-cache-ttl", Duration.class).orElse(Duration.ofSeconds(5));
-		if (!enabled || ttl.isNegative() || Security.getProperty(SECURITY_PROPERTY) != null
-				|| System.getProperty(LEGACY_SYSTEM_PROPERTY) != null) {
+		if (!enabled || ttl.isNegative() || isSet(Security.getProperty(SECURITY_PROPERTY))
+				|| isSet(System.getProperty(LEGACY_SYSTEM_PROPERTY))) {
 			return;
 		}
 		Security.setProperty(SECURITY_PROPERTY, Long.toString(ttl.toSeconds()));
+	}
+
+	private static boolean isSet(String value) {
+		return value != null && !value.isBlank();
 	}
 
 }

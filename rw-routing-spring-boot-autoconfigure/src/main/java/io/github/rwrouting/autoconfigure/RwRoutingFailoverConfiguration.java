@@ -95,14 +95,13 @@ class RwRoutingFailoverConfiguration {
 		private static FailoverRetryInterceptor create(RwRoutingProperties properties,
 				@Nullable FailoverMetrics metrics) {
 			RwRoutingProperties.Failover.Retry retry = properties.getFailover().getRetry();
-			RetryPolicy.Builder policy = RetryPolicy.builder()
+			return new FailoverRetryInterceptor(() -> RetryPolicy.builder()
 				.maxRetries(retry.getMaxRetries())
 				.delay(retry.getDelay())
 				.multiplier(retry.getMultiplier())
 				.maxDelay(retry.getMaxDelay())
-				.jitter(retry.getJitter());
-			return new FailoverRetryInterceptor(policy, (metrics != null) ? metrics : new RetryListener() {
-			});
+				.jitter(retry.getJitter()), (metrics != null) ? metrics : new RetryListener() {
+				});
 		}
 
 	}

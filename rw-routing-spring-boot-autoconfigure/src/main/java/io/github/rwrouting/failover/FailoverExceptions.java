@@ -40,6 +40,11 @@ public final class FailoverExceptions {
 			if (cause instanceof SQLException sqlException && isFailoverState(sqlException.getSQLState())) {
 				return true;
 			}
+			// A rollback that fails on the dead connection hides the error that killed it.
+			if (cause instanceof TransactionSystemException transactionFailure
+					&& isFailover(transactionFailure.getApplicationException())) {
+				return true;
+			}
 		}
 		return false;
 	}
@@ -55,8 +60,9 @@ public final class FailoverExceptions {
 	}
 
 	/**
-	 * Whether a failure leaves it unknown if the transaction committed: 08007, or a connection lost
-	 * while the transaction manager committed. Re-running such a transaction may apply it twice.
+	 * Whether a failure leaves it unknown if the transaction committed: SQLSTATE 08007, which
+	 * rw-routing also raises when the connection is lost during COMMIT. Re-running such a transaction
+	 * may apply it twice.
 	 * @param ex the exception
 	 * @return {@code true} if the commit outcome is unknown
 	 */
@@ -64,10 +70,6 @@ public final class FailoverExceptions {
 		for (Throwable cause = ex; cause != null; cause = next(cause)) {
 			if (cause instanceof SQLException sqlException
 					&& TRANSACTION_RESOLUTION_UNKNOWN.equals(sqlException.getSQLState())) {
-				return true;
-			}
-			if (cause instanceof TransactionSystemException && isFailover(cause.getCause())
-					&& String.valueOf(cause.getMessage()).contains("commit")) {
 				return true;
 			}
 		}

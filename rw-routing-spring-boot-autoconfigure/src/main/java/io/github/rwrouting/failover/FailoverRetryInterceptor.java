@@ -1,6 +1,7 @@
 package io.github.rwrouting.failover;
 
 import java.lang.reflect.Method;
+import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -30,13 +31,15 @@ public class FailoverRetryInterceptor implements MethodInterceptor {
 
 	/**
 	 * Create an interceptor.
-	 * @param policy the backoff, jitter and limits (its predicate is replaced)
+	 * @param policy new builders with the backoff, jitter and limits, without a predicate
 	 * @param listener told of every retry, for metrics
 	 */
-	public FailoverRetryInterceptor(RetryPolicy.Builder policy, RetryListener listener) {
-		this.retryTemplate = template(policy.predicate(FailoverRetryInterceptor::isSafeToRetry).build(), listener);
-		this.retryTemplateIncludingUnknownOutcome = template(policy.predicate(FailoverExceptions::isFailover).build(),
+	public FailoverRetryInterceptor(Supplier<RetryPolicy.Builder> policy, RetryListener listener) {
+		// RetryPolicy.Builder combines predicates: each template starts from its own builder.
+		this.retryTemplate = template(policy.get().predicate(FailoverRetryInterceptor::isSafeToRetry).build(),
 				listener);
+		this.retryTemplateIncludingUnknownOutcome = template(
+				policy.get().predicate(FailoverExceptions::isFailover).build(), listener);
 	}
 
 	private static RetryTemplate template(RetryPolicy policy, RetryListener listener) {

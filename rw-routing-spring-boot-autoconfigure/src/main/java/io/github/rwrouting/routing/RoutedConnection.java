@@ -10,6 +10,7 @@ import java.sql.NClob;
 import java.sql.PreparedStatement;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.SQLWarning;
 import java.sql.SQLXML;
 import java.sql.Savepoint;
@@ -22,6 +23,7 @@ import java.util.concurrent.Executor;
 import io.github.rwrouting.consistency.ConsistencyGuard;
 import io.github.rwrouting.consistency.ConsistencyOutcome;
 import io.github.rwrouting.consistency.ConsistencyToken;
+import io.github.rwrouting.failover.FailoverExceptions;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -389,7 +391,7 @@ final class RoutedConnection implements Connection {
 			return;
 		}
 		try {
-			connection.commit();
+			commit(connection);
 			if (this.wroteInTransaction) {
 				this.wroteInTransaction = false;
 				captureCommitPosition(connection);
@@ -398,6 +400,20 @@ final class RoutedConnection implements Connection {
 		finally {
 			this.wroteInTransaction = false;
 			transactionEnded();
+		}
+	}
+
+	private static void commit(Connection connection) throws SQLException {
+		try {
+			connection.commit();
+		}
+		catch (SQLException ex) {
+			if (RoutedStatements.isConnectionFailure(ex)) {
+				// The COMMIT may or may not have reached the server: say so, so that nobody re-runs it blindly.
+				throw new SQLTransientConnectionException("The connection was lost while committing: the transaction "
+						+ "may or may not have committed", FailoverExceptions.TRANSACTION_RESOLUTION_UNKNOWN, ex);
+			}
+			throw ex;
 		}
 	}
 
