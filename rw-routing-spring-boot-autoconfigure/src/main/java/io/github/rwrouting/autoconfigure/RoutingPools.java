@@ -68,6 +68,7 @@ final class RoutingPools {
 			.build();
 		writer.setPoolName(WRITER_POOL_NAME);
 		this.binder.bind("spring.datasource.hikari", Bindable.ofInstance(writer));
+		AwsJdbcWrapperSettings.applyToWriter(writer, writer.getJdbcUrl());
 		return writer;
 	}
 
@@ -95,8 +96,10 @@ final class RoutingPools {
 			pool.setDriverClassName(driverClassName);
 		}
 		pool.setPoolName(readerPoolName(name));
-		this.binder.bind(prefix + ".hikari", Bindable.ofInstance(pool), new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+		this.binder.bind(prefix + ".hikari", Bindable.ofInstance(pool),
+				new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
 		pool.setReadOnly(true);
+		AwsJdbcWrapperSettings.applyToReader(pool, this.writerConnectionDetails.getJdbcUrl());
 		return pool;
 	}
 
