@@ -26,6 +26,11 @@ public final class ConsistencyGuard {
 
 	private static final long POLL_NANOS = 1_000_000;
 
+	/**
+	 * For a write whose cluster could not be read: the entry applies to whatever cluster reads it.
+	 */
+	private static final ClusterIdentity ANY_CLUSTER = new ClusterIdentity(ConsistencyToken.ANY_CLUSTER, 0);
+
 	private final ConsistencyMode mode;
 
 	private final ConsistencyContext context;
@@ -92,27 +97,32 @@ public final class ConsistencyGuard {
 	/**
 	 * A transaction that wrote has just committed on this writer connection: capture its position
 	 * into the current scope's token. Never fails: without a position the token keeps the commit
-	 * time, which replicas are checked against instead.
-	 * @param connection the writer connection, in auto-commit mode
+	 * time, which replicas are checked against instead, and without a known cluster the entry
+	 * applies to any cluster.
+	 * @param connection the writer connection, in auto-commit mode, or {@code null} when it cannot
+	 * be used
 	 */
-	public void written(Connection connection) {
+	public void written(@Nullable Connection connection) {
 		long now = this.clock.getAsLong();
 		DatabaseDialect currentDialect = this.dialect.get();
 		long position = -1;
-		ClusterIdentity identity = null;
+		ClusterIdentity identity = knownIdentity();
 		try {
-			if (currentDialect != null) {
+			if (currentDialect != null && connection != null) {
 				position = currentDialect.commitPosition(connection);
 				identity = identity(connection, currentDialect);
+				outcome(ConsistencyOutcome.CAPTURED);
 			}
-			outcome(ConsistencyOutcome.CAPTURED);
+			else {
+				outcome(ConsistencyOutcome.CAPTURE_FAILED);
+			}
 		}
 		catch (SQLException ex) {
 			logger.debug("Could not read the commit position", ex);
 			outcome(ConsistencyOutcome.CAPTURE_FAILED);
 		}
 		if (identity == null) {
-			identity = new ClusterIdentity(0, 0);
+			identity = ANY_CLUSTER;
 		}
 		ConsistencyToken.Entry entry = new ConsistencyToken.Entry(identity.clusterId(), identity.timeline(), position,
 				now);
@@ -174,10 +184,21 @@ public final class ConsistencyGuard {
 			return ConsistencyOutcome.WRITER_TIME_WINDOW;
 		}
 		ClusterIdentity identity = knownIdentity();
-		if (identity != null && entry.timeline() != identity.timeline()) {
+		if (identity != null && entry.clusterId() != ConsistencyToken.ANY_CLUSTER
+				&& entry.timeline() != identity.timeline()) {
 			return ConsistencyOutcome.WRITER_STALE_TIMELINE;
 		}
 		return null;
+	}
+
+	/**
+	 * Whether waiting for a replica is pointless: the monitor measured it further behind than a read
+	 * may wait, and it was not already known to be past the write.
+	 * @param replicaLagNanos the replica's lag as the monitor last measured it
+	 * @return {@code true} if the read should go to the writer without waiting
+	 */
+	public boolean tooFarBehind(long replicaLagNanos) {
+		return replicaLagNanos > this.maxWaitNanos;
 	}
 
 	/**

@@ -29,6 +29,12 @@ public enum ConsistencyOutcome {
 	WRITER_FALLBACK("writer-fallback"),
 
 	/**
+	 * The replica's measured lag exceeds {@code max-wait}: waiting would not help, the read ran on
+	 * the writer at once.
+	 */
+	WRITER_REPLICA_BEHIND("writer-replica-behind"),
+
+	/**
 	 * The token was written on an earlier timeline (before a failover): the read ran on the writer.
 	 */
 	WRITER_STALE_TIMELINE("writer-stale-timeline"),

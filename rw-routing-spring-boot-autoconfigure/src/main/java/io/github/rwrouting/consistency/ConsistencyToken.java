@@ -14,6 +14,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ConsistencyToken {
 
+	/**
+	 * The cluster id of an entry that applies to any cluster: a write whose cluster could not be
+	 * read. Such an entry is checked by commit time.
+	 */
+	public static final long ANY_CLUSTER = 0;
+
 	private final List<Entry> entries;
 
 	private final long expiresAtMillis;
@@ -54,11 +60,24 @@ public final class ConsistencyToken {
 	}
 
 	/**
-	 * The entry for a cluster.
+	 * The entry for a cluster, else an entry that applies to any cluster.
 	 * @param clusterId the cluster's identity
 	 * @return the entry, or {@code null} if the token says nothing about that cluster
 	 */
 	public @Nullable Entry entryFor(long clusterId) {
+		Entry any = null;
+		for (Entry entry : this.entries) {
+			if (entry.clusterId() == clusterId) {
+				return entry;
+			}
+			if (entry.clusterId() == ANY_CLUSTER) {
+				any = entry;
+			}
+		}
+		return any;
+	}
+
+	private @Nullable Entry exactEntryFor(long clusterId) {
 		for (Entry entry : this.entries) {
 			if (entry.clusterId() == clusterId) {
 				return entry;
@@ -88,7 +107,7 @@ public final class ConsistencyToken {
 		}
 		List<Entry> merged = new ArrayList<>(this.entries);
 		for (Entry entry : other.entries) {
-			Entry existing = entryFor(entry.clusterId());
+			Entry existing = exactEntryFor(entry.clusterId());
 			if (existing == null) {
 				merged.add(entry);
 			}

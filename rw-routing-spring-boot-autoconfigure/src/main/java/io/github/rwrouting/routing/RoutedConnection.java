@@ -140,6 +140,10 @@ final class RoutedConnection implements Connection {
 			guard.outcome(ConsistencyOutcome.REPLICA_CAUGHT_UP);
 			return borrowFromReader(caughtUp);
 		}
+		if (guard.tooFarBehind(readerDecision.route().health().lagNanos())) {
+			guard.outcome(ConsistencyOutcome.WRITER_REPLICA_BEHIND);
+			return borrow(this.owner.getPolicy().writerDecision(RouteReason.CONSISTENCY));
+		}
 		Connection connection = borrowFromReader(readerDecision);
 		if (!this.decision.route().isReader() || guard.awaitReplayed(connection, required)) {
 			return connection;
@@ -184,14 +188,6 @@ final class RoutedConnection implements Connection {
 		}
 	}
 
-	/**
-	 * Where this connection is routed, or {@code null} before the first statement.
-	 * @return the current decision
-	 */
-	@Nullable RouteDecision decision() {
-		return this.decision;
-	}
-
 	private <S extends Statement> S statement(Class<S> type, @Nullable String sql,
 			RoutedStatements.StatementFactory<S> factory) throws SQLException {
 		Connection connection = target();
@@ -225,23 +221,29 @@ final class RoutedConnection implements Connection {
 		return true;
 	}
 
-	private void captureCommitPosition(Connection connection) throws SQLException {
+	private void captureCommitPosition(Connection connection) {
 		ConsistencyGuard guard = this.owner.consistency();
 		if (guard == null || !guard.capturesWrites() || connection == null) {
 			return;
 		}
 		// Read the position outside any transaction: no BEGIN, and nothing left open on the connection.
-		boolean manualCommit = !connection.getAutoCommit();
-		if (manualCommit) {
-			connection.setAutoCommit(true);
-		}
+		// The transaction has committed: whatever happens here must not fail it.
 		try {
-			guard.written(connection);
-		}
-		finally {
+			boolean manualCommit = !connection.getAutoCommit();
 			if (manualCommit) {
-				connection.setAutoCommit(false);
+				connection.setAutoCommit(true);
 			}
+			try {
+				guard.written(connection);
+			}
+			finally {
+				if (manualCommit) {
+					connection.setAutoCommit(false);
+				}
+			}
+		}
+		catch (SQLException ex) {
+			guard.written(null);
 		}
 	}
 

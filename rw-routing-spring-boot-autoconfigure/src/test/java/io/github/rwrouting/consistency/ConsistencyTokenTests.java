@@ -38,6 +38,16 @@ class ConsistencyTokenTests {
 	}
 
 	@Test
+	void anEntryForAnyClusterAppliesWhereNoEntryIsExact() {
+		ConsistencyToken token = new ConsistencyToken(List.of(new ConsistencyToken.Entry(ConsistencyToken.ANY_CLUSTER, 0,
+				-1, 10), new ConsistencyToken.Entry(2, 1, 50, 20)), 1000);
+		assertThat(token.entryFor(2).position()).isEqualTo(50);
+		assertThat(token.entryFor(7).clusterId()).isEqualTo(ConsistencyToken.ANY_CLUSTER);
+		ConsistencyToken merged = token.advance(new ConsistencyToken.Entry(7, 1, 70, 30), 1000);
+		assertThat(merged.entries()).hasSize(3);
+	}
+
+	@Test
 	void expires() {
 		ConsistencyToken token = new ConsistencyToken(List.of(), 1000);
 		assertThat(token.isExpired(999)).isFalse();

@@ -1,0 +1,288 @@
+package io.github.rwrouting.benchmarks;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.github.rwrouting.consistency.ConsistencyContext;
+import io.github.rwrouting.consistency.ConsistencyToken;
+import io.github.rwrouting.test.PostgresCluster;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * One client: writes a row, then at once reads it back in a read-only transaction, in a loop. The
+ * client thread is its own consistency scope (the token lives in a thread-local), like one user.
+ */
+final class LoadClient implements Runnable {
+
+	private static final String INSERT = "insert into events (client, seq, payload) values (?, ?, ?)";
+
+	private static final String READ = "select exists (select 1 from events where client = ? and seq = ?), "
+			+ "pg_is_in_recovery()";
+
+	// Read right after the write committed: at or past its commit record, like the library's own capture.
+	private static final String WRITE_POSITION = "select pg_current_wal_flush_lsn()::text";
+
+	// Also whether the row itself is visible there: the position is a stricter test, as it also covers
+	// the commits other clients made between this commit and reading the position.
+	private static final String REPLAY_CHECK = "select pg_last_wal_replay_lsn()::text, "
+			+ "pg_last_wal_replay_lsn() >= ?::pg_lsn, "
+			+ "exists (select 1 from events where client = ? and seq = ?)";
+
+	private static final String PAYLOAD = "x".repeat(64);
+
+	private final int id;
+
+	private final Window window;
+
+	private final TransactionTemplate writes;
+
+	private final TransactionTemplate reads;
+
+	private final JdbcTemplate jdbc;
+
+	private final ConsistencyContext consistency;
+
+	private final PostgresCluster probeCluster;
+
+	private final ReadStats stats = new ReadStats();
+
+	private volatile Throwable failure;
+
+	/**
+	 * Create a client.
+	 * @param id the client's number, part of every row it writes
+	 * @param window when to record and when to stop
+	 * @param writes read-write transactions
+	 * @param reads read-only transactions
+	 * @param jdbc statements on the routing data source
+	 * @param consistency the scope holder of the application
+	 * @param probeCluster the cluster to probe on plain connections before each read, or {@code null}
+	 */
+	LoadClient(int id, Window window, TransactionTemplate writes, TransactionTemplate reads, JdbcTemplate jdbc,
+			ConsistencyContext consistency, PostgresCluster probeCluster) {
+		this.id = id;
+		this.window = window;
+		this.writes = writes;
+		this.reads = reads;
+		this.jdbc = jdbc;
+		this.consistency = consistency;
+		this.probeCluster = probeCluster;
+	}
+
+	@Override
+	public void run() {
+		// A fresh scope: nothing this thread did before counts as this client's write.
+		this.consistency.set(null);
+		try (Prober prober = (this.probeCluster != null) ? new Prober(this.probeCluster) : null) {
+			int seq = 0;
+			boolean measuring = false;
+			while (this.window.running()) {
+				if (!measuring && this.window.warmedUp()) {
+					// Between two iterations: nothing in flight while the driver starts counting.
+					measuring = this.window.pauseUntilMeasuring();
+					continue;
+				}
+				int row = ++seq;
+				this.writes.executeWithoutResult((status) -> this.jdbc.update(INSERT, this.id, row, PAYLOAD));
+				Probe probe = (prober != null) ? prober.probe(this.id, row) : null;
+				long start = System.nanoTime();
+				Read read = this.reads.execute((status) -> this.jdbc.queryForObject(READ,
+						(rs, rowNum) -> new Read(rs.getBoolean(1), rs.getBoolean(2)), this.id, row));
+				long nanos = System.nanoTime() - start;
+				if (measuring) {
+					this.stats.record(read.found(), read.replica(), nanos, probe);
+					if (!read.found() && this.stats.wantsStaleExample()) {
+						this.stats.staleExample(describeStale(row, read, nanos, probe));
+					}
+				}
+			}
+		}
+		catch (Throwable ex) {
+			this.failure = ex;
+			this.window.abort();
+		}
+	}
+
+	private String describeStale(int row, Read read, long nanos, Probe probe) {
+		ConsistencyToken token = this.consistency.current();
+		String position = (token != null && !token.entries().isEmpty()) ? lsn(token.entries().get(0).position())
+				: "none";
+		String replay = (probe != null) ? "write flush lsn " + probe.writeLsn() + ", replica replay lsn before the read "
+				+ probe.replayLsn() + " (replayed: " + probe.replayed() + ", row visible: " + probe.visible() + ")"
+				: "not probed";
+		return String.format("client %d seq %d: row missing on the %s after %.2f ms; token position %s; %s", this.id,
+				row, read.replica() ? "replica" : "writer", nanos / 1e6, position, replay);
+	}
+
+	private static String lsn(long position) {
+		return (position < 0) ? "unknown" : String.format("%X/%X", position >>> 32, position & 0xFFFFFFFFL);
+	}
+
+	ReadStats stats() {
+		return this.stats;
+	}
+
+	Throwable failure() {
+		return this.failure;
+	}
+
+	record Read(boolean found, boolean replica) {
+
+	}
+
+	/**
+	 * The replica's state right before a read.
+	 *
+	 * @param writeLsn the primary's flush position right after the write committed
+	 * @param replayLsn the replica's replay position right before the read
+	 * @param replayed whether the replica had replayed the write's position
+	 * @param visible whether the written row was visible on the replica
+	 */
+	record Probe(String writeLsn, String replayLsn, boolean replayed, boolean visible) {
+
+	}
+
+	/**
+	 * The "best possible" check: on plain connections of its own to each node, outside the routing
+	 * data source and its pools, so that it changes neither routing nor the consistency token.
+	 */
+	private static final class Prober implements AutoCloseable {
+
+		private final Connection primary;
+
+		private final Connection replica;
+
+		private final PreparedStatement writePosition;
+
+		private final PreparedStatement replayCheck;
+
+		Prober(PostgresCluster cluster) throws SQLException {
+			this.primary = cluster.primary().connect();
+			this.replica = cluster.replica(1).connect();
+			this.writePosition = this.primary.prepareStatement(WRITE_POSITION);
+			this.replayCheck = this.replica.prepareStatement(REPLAY_CHECK);
+		}
+
+		Probe probe(int client, int seq) throws SQLException {
+			String writeLsn;
+			try (ResultSet rs = this.writePosition.executeQuery()) {
+				rs.next();
+				writeLsn = rs.getString(1);
+			}
+			this.replayCheck.setString(1, writeLsn);
+			this.replayCheck.setInt(2, client);
+			this.replayCheck.setInt(3, seq);
+			try (ResultSet rs = this.replayCheck.executeQuery()) {
+				rs.next();
+				return new Probe(writeLsn, rs.getString(1), rs.getBoolean(2), rs.getBoolean(3));
+			}
+		}
+
+		@Override
+		public void close() throws SQLException {
+			try (Connection p = this.primary; Connection r = this.replica) {
+				// closes both, even if one fails
+			}
+		}
+
+	}
+
+	/**
+	 * The phases of one mode, shared by its clients and the driver: warm-up (run, do not record),
+	 * measuring (record), stopped. The switch to measuring is exact: every client pauses between two
+	 * iterations, the driver starts its meters, then releases them all. So the clients' counts and
+	 * the routing meters cover the same reads.
+	 */
+	static final class Window {
+
+		private final CountDownLatch paused;
+
+		private final CountDownLatch measuring = new CountDownLatch(1);
+
+		private final CountDownLatch aborted = new CountDownLatch(1);
+
+		private volatile boolean warmedUp;
+
+		private volatile boolean stopped;
+
+		Window(int clients) {
+			this.paused = new CountDownLatch(clients);
+		}
+
+		boolean running() {
+			return !this.stopped;
+		}
+
+		boolean warmedUp() {
+			return this.warmedUp;
+		}
+
+		/**
+		 * Client side: wait, between two iterations, until the driver starts measuring.
+		 * @return whether measuring started (else the mode ended meanwhile)
+		 */
+		boolean pauseUntilMeasuring() throws InterruptedException {
+			this.paused.countDown();
+			this.measuring.await();
+			return !this.stopped;
+		}
+
+		/**
+		 * Driver side: end the warm-up and wait until every client has paused.
+		 * @param timeout how long the clients may take to finish their current iteration
+		 * @return {@code false} if a client failed meanwhile
+		 */
+		boolean endWarmup(Duration timeout) throws InterruptedException {
+			this.warmedUp = true;
+			if (!this.paused.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+				throw new IllegalStateException("The clients did not pause within " + timeout);
+			}
+			return this.aborted.getCount() > 0;
+		}
+
+		/**
+		 * Driver side: release the paused clients into the measured phase.
+		 */
+		void startMeasuring() {
+			this.measuring.countDown();
+		}
+
+		/**
+		 * Driver side: let the clients run for a while.
+		 * @param duration how long
+		 * @return {@code false} if a client failed meanwhile
+		 */
+		boolean runFor(Duration duration) throws InterruptedException {
+			return !this.aborted.await(duration.toNanos(), TimeUnit.NANOSECONDS);
+		}
+
+		/**
+		 * End the mode: clients finish their current iteration and return.
+		 */
+		void stop() {
+			this.stopped = true;
+			this.measuring.countDown();
+		}
+
+		/**
+		 * A client failed: end the mode now rather than after its full duration.
+		 */
+		void abort() {
+			stop();
+			this.aborted.countDown();
+			// A failed client never pauses: do not keep the driver waiting for it.
+			while (this.paused.getCount() > 0) {
+				this.paused.countDown();
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,80 @@
+package io.github.rwrouting.benchmarks;
+
+/**
+ * Command-line options of {@link ConsistencyLoadDriver}.
+ *
+ * @param clients concurrent client threads, each its own consistency scope
+ * @param seconds measured seconds per mode
+ * @param warmupSeconds unrecorded seconds per mode before measuring
+ * @param seed seed of the lag schedule, the same for every mode
+ * @param probe whether each read is preceded by the "best possible" check on plain connections
+ * @param help whether only the usage was asked for
+ */
+record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boolean probe, boolean help) {
+
+	static final String USAGE = """
+			usage: java -cp benchmarks/target/benchmarks.jar io.github.rwrouting.benchmarks.ConsistencyLoadDriver [options]
+			  --clients N   concurrent clients, each writes a row then reads it back (default 16, at most 200)
+			  --seconds N   measured seconds per mode (default 30)
+			  --warmup N    unrecorded warm-up seconds per mode (default 3)
+			  --seed N      seed of the replica lag schedule, replayed identically in every mode (default 42)
+			  --no-probe    skip the per-read "best possible" check (two extra queries between write and read)
+			  --help        print this and exit""";
+
+	static LoadOptions parse(String[] args) {
+		int clients = 16;
+		int seconds = 30;
+		int warmup = 3;
+		long seed = 42;
+		boolean probe = true;
+		for (int i = 0; i < args.length; i++) {
+			String name = args[i];
+			String value = null;
+			int equals = name.indexOf('=');
+			if (equals > 0) {
+				value = name.substring(equals + 1);
+				name = name.substring(0, equals);
+			}
+			switch (name) {
+				case "--help", "-h" -> {
+					return new LoadOptions(clients, seconds, warmup, seed, probe, true);
+				}
+				case "--no-probe" -> probe = false;
+				case "--clients", "--seconds", "--warmup", "--seed" -> {
+					if (value == null) {
+						if (i + 1 >= args.length) {
+							throw new IllegalArgumentException(name + " needs a value");
+						}
+						value = args[++i];
+					}
+					long number = parseNumber(name, value);
+					switch (name) {
+						case "--clients" -> clients = (int) within(name, number, 1, 200);
+						case "--seconds" -> seconds = (int) within(name, number, 1, 3600);
+						case "--warmup" -> warmup = (int) within(name, number, 0, 600);
+						default -> seed = number;
+					}
+				}
+				default -> throw new IllegalArgumentException("unknown option " + args[i]);
+			}
+		}
+		return new LoadOptions(clients, seconds, warmup, seed, probe, false);
+	}
+
+	private static long parseNumber(String name, String value) {
+		try {
+			return Long.parseLong(value);
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException(name + " needs a whole number, not '" + value + "'");
+		}
+	}
+
+	private static long within(String name, long value, long min, long max) {
+		if (value < min || value > max) {
+			throw new IllegalArgumentException(name + " must be between " + min + " and " + max);
+		}
+		return value;
+	}
+
+}

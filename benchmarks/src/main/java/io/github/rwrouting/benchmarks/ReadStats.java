@@ -1,0 +1,155 @@
+package io.github.rwrouting.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What clients saw of their reads in the measured window. Each client fills its own instance
+ * without locking; the driver merges them once the clients have stopped.
+ */
+final class ReadStats {
+
+	/**
+	 * Stale reads described in full, per instance: enough to see a pattern, not to flood the output.
+	 */
+	static final int MAX_STALE_EXAMPLES = 5;
+
+	private long reads;
+
+	private long stale;
+
+	private long onReplica;
+
+	private long staleOnReplica;
+
+	private long probed;
+
+	private long replayedBefore;
+
+	private long visibleBefore;
+
+	private long[] latencies = new long[4096];
+
+	private final List<String> staleExamples = new ArrayList<>();
+
+	/**
+	 * Record one read.
+	 * @param found whether the read found the row its client had just written
+	 * @param replica whether a replica served it ({@code pg_is_in_recovery()})
+	 * @param nanos how long the read-only transaction took
+	 * @param probe the replica's state right before the read, or {@code null} without probing
+	 */
+	void record(boolean found, boolean replica, long nanos, LoadClient.Probe probe) {
+		if (this.reads == this.latencies.length) {
+			this.latencies = Arrays.copyOf(this.latencies, this.latencies.length * 2);
+		}
+		this.latencies[(int) this.reads] = nanos;
+		this.reads++;
+		if (replica) {
+			this.onReplica++;
+		}
+		if (!found) {
+			this.stale++;
+			if (replica) {
+				this.staleOnReplica++;
+			}
+		}
+		if (probe != null) {
+			this.probed++;
+			if (probe.replayed()) {
+				this.replayedBefore++;
+			}
+			if (probe.visible()) {
+				this.visibleBefore++;
+			}
+		}
+	}
+
+	boolean wantsStaleExample() {
+		return this.staleExamples.size() < MAX_STALE_EXAMPLES;
+	}
+
+	void staleExample(String description) {
+		if (this.staleExamples.size() < MAX_STALE_EXAMPLES) {
+			this.staleExamples.add(description);
+		}
+	}
+
+	static ReadStats merge(List<ReadStats> parts) {
+		ReadStats total = new ReadStats();
+		total.latencies = new long[(int) parts.stream().mapToLong((part) -> part.reads).sum()];
+		for (ReadStats part : parts) {
+			System.arraycopy(part.latencies, 0, total.latencies, (int) total.reads, (int) part.reads);
+			total.reads += part.reads;
+			total.stale += part.stale;
+			total.onReplica += part.onReplica;
+			total.staleOnReplica += part.staleOnReplica;
+			total.probed += part.probed;
+			total.replayedBefore += part.replayedBefore;
+			total.visibleBefore += part.visibleBefore;
+			part.staleExamples.forEach(total::staleExample);
+		}
+		Arrays.sort(total.latencies);
+		return total;
+	}
+
+	long reads() {
+		return this.reads;
+	}
+
+	long stale() {
+		return this.stale;
+	}
+
+	long staleOnReplica() {
+		return this.staleOnReplica;
+	}
+
+	long onReplica() {
+		return this.onReplica;
+	}
+
+	/**
+	 * Reads that found their row on a replica: what a replica actually served correctly.
+	 */
+	long freshOnReplica() {
+		return this.onReplica - this.staleOnReplica;
+	}
+
+	boolean probed() {
+		return this.probed > 0;
+	}
+
+	/**
+	 * Reads whose replica had replayed the write's commit position right before the read.
+	 */
+	long replayedBefore() {
+		return this.replayedBefore;
+	}
+
+	/**
+	 * Reads whose row was already visible on the replica right before the read.
+	 */
+	long visibleBefore() {
+		return this.visibleBefore;
+	}
+
+	List<String> staleExamples() {
+		return this.staleExamples;
+	}
+
+	/**
+	 * A latency percentile by nearest rank, of a merged instance (sorted latencies).
+	 * @param percent 0 to 100
+	 * @return milliseconds
+	 */
+	double percentileMillis(double percent) {
+		if (this.reads == 0) {
+			return Double.NaN;
+		}
+		int rank = (int) Math.ceil(percent / 100 * this.reads);
+		return this.latencies[Math.max(0, rank - 1)] / 1_000_000.0;
+	}
+
+}
