@@ -220,6 +220,9 @@ public final class ConsistencyLoadDriver {
 		properties.put("spring.datasource.hikari.maximum-pool-size", poolSize());
 		properties.put("rw-routing.readers." + READER_NAME + ".url", cluster.replica(1).jdbcUrl());
 		properties.put("rw-routing.consistency.mode", mode);
+		if (this.options.maxWaitMillis() >= 0) {
+			properties.put("rw-routing.consistency.max-wait", this.options.maxWaitMillis() + "ms");
+		}
 		properties.put("rw-routing.consistency.signing-key", SIGNING_KEY);
 		properties.put("rw-routing.monitor.interval", MONITOR_INTERVAL);
 		return new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE)
@@ -254,7 +257,8 @@ public final class ConsistencyLoadDriver {
 		}
 		System.out.printf("  routing   monitor.interval=%s, max-lag=%s (rejoins at half), consistency.max-wait=%s, "
 				+ "time-window=%s, Hikari pools writer=%d reader=%d%n", MONITOR_INTERVAL,
-				millis(defaults.getMaxLag()), millis(defaults.getConsistency().getMaxWait()),
+				millis(defaults.getMaxLag()), (this.options.maxWaitMillis() >= 0) ? this.options.maxWaitMillis() + "ms"
+						: millis(defaults.getConsistency().getMaxWait()),
 				millis(defaults.getConsistency().getTimeWindow()), poolSize(), poolSize());
 		System.out.printf("  load      %d clients; each: insert a row (read-write tx), then at once select it "
 				+ "(read-only tx); %d s warm-up + %d s measured per mode; modes in this order: %s%n",

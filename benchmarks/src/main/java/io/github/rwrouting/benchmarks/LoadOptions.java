@@ -8,9 +8,11 @@ package io.github.rwrouting.benchmarks;
  * @param warmupSeconds unrecorded seconds per mode before measuring
  * @param seed seed of the lag schedule, the same for every mode
  * @param probe whether each read is preceded by the "best possible" check on plain connections
+ * @param maxWaitMillis rw-routing.consistency.max-wait in milliseconds, or -1 for the default
  * @param help whether only the usage was asked for
  */
-record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boolean probe, boolean help) {
+record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boolean probe, long maxWaitMillis,
+		boolean help) {
 
 	static final String USAGE = """
 			usage: java -cp benchmarks/target/benchmarks.jar io.github.rwrouting.benchmarks.ConsistencyLoadDriver [options]
@@ -18,6 +20,7 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 			  --seconds N   measured seconds per mode (default 30)
 			  --warmup N    unrecorded warm-up seconds per mode (default 3)
 			  --seed N      seed of the replica lag schedule, replayed identically in every mode (default 42)
+			  --max-wait N  rw-routing.consistency.max-wait in milliseconds (default: the library's, 20)
 			  --no-probe    skip the per-read "best possible" check (two extra queries between write and read)
 			  --help        print this and exit""";
 
@@ -27,6 +30,7 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 		int warmup = 3;
 		long seed = 42;
 		boolean probe = true;
+		long maxWait = -1;
 		for (int i = 0; i < args.length; i++) {
 			String name = args[i];
 			String value = null;
@@ -37,10 +41,10 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 			}
 			switch (name) {
 				case "--help", "-h" -> {
-					return new LoadOptions(clients, seconds, warmup, seed, probe, true);
+					return new LoadOptions(clients, seconds, warmup, seed, probe, maxWait, true);
 				}
 				case "--no-probe" -> probe = false;
-				case "--clients", "--seconds", "--warmup", "--seed" -> {
+				case "--clients", "--seconds", "--warmup", "--seed", "--max-wait" -> {
 					if (value == null) {
 						if (i + 1 >= args.length) {
 							throw new IllegalArgumentException(name + " needs a value");
@@ -52,13 +56,14 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 						case "--clients" -> clients = (int) within(name, number, 1, 200);
 						case "--seconds" -> seconds = (int) within(name, number, 1, 3600);
 						case "--warmup" -> warmup = (int) within(name, number, 0, 600);
+						case "--max-wait" -> maxWait = within(name, number, 0, 10_000);
 						default -> seed = number;
 					}
 				}
 				default -> throw new IllegalArgumentException("unknown option " + args[i]);
 			}
 		}
-		return new LoadOptions(clients, seconds, warmup, seed, probe, false);
+		return new LoadOptions(clients, seconds, warmup, seed, probe, maxWait, false);
 	}
 
 	private static long parseNumber(String name, String value) {
