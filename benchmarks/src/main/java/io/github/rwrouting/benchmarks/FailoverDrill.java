@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import io.github.rwrouting.failover.FailoverExceptions;
 import io.github.rwrouting.failover.FailoverRetry;
 import io.github.rwrouting.failover.WriterPoolEvictor;
 import io.github.rwrouting.test.PostgresCluster;
@@ -66,7 +67,7 @@ public final class FailoverDrill {
 	public static void main(String[] args) throws Exception {
 		System.out.printf("Failover drill: %d writer threads (@FailoverRetry), %d reader threads, primary + synchronous "
 				+ "standby (promoted) + asynchronous standby; writer URL multi-host targetServerType=primary; "
-				+ "pgjdbc socketTimeout=%ds connectTimeout=%ds; %d cores%n%n", WRITERS, READERS, SOCKET_TIMEOUT_SECONDS,
+				+ "pgjdbc socketTimeout=%ds connectTimeout=%ds, Hikari validation-timeout=1s; %d cores%n%n", WRITERS, READERS, SOCKET_TIMEOUT_SECONDS,
 				CONNECT_TIMEOUT_SECONDS, Runtime.getRuntime().availableProcessors());
 		List<Result> results = new ArrayList<>();
 		results.add(run("kill -9 primary, promote sync standby", (cluster) -> {
@@ -77,13 +78,24 @@ public final class FailoverDrill {
 			cluster.primary().freeze();
 			cluster.replica(1).promote();
 		}));
-		System.out.printf("%n%-40s %14s %12s %12s %10s %10s %12s %9s %9s%n", "drill", "unavailable ms", "writes ok",
-				"writes fail", "lost acks", "dupes", "reads ok", "read err", "evictions");
+		System.out.printf("%n%-38s %14s %13s %10s %11s %12s %10s %6s %9s %9s %9s%n", "drill", "unavailable ms",
+				"longest write", "writes ok", "writes fail", "outcome unk.", "lost acks", "dupes", "reads ok",
+				"read err", "evictions");
 		for (Result result : results) {
-			System.out.printf(Locale.ROOT, "%-40s %14d %12d %12d %10d %10d %12d %9d %9d%n", result.name,
-					result.unavailableMillis, result.writesAcknowledged, result.writesFailed, result.lost,
-					result.duplicates, result.readsOk, result.readErrors, result.evictions);
+			System.out.printf(Locale.ROOT, "%-38s %14d %13d %10d %11d %12d %10d %6d %9d %9d %9d%n", result.name,
+					result.unavailableMillis, result.longestWriteMillis, result.writesAcknowledged,
+					result.writesFailed, result.writesUnknown, result.lost, result.duplicates, result.readsOk,
+					result.readErrors, result.evictions);
 		}
+		System.out.println();
+		System.out.println("  unavailable ms  from the kill/freeze to the first write acknowledged by the promoted node");
+		System.out.println("  longest write   the longest single write call (with its retries), in ms");
+		System.out.println("  writes fail     writes that failed for good (retries exhausted or not retryable)");
+		System.out.println("  outcome unk.    connection lost during COMMIT (08007): not retried, may or may not have committed");
+		System.out.println("  lost acks       acknowledged writes missing on the promoted node afterwards");
+		System.out.println("  dupes           (writer, seq) pairs stored more than once");
+		System.out.println("  read err        read-only transactions that failed");
+		System.out.println("  evictions       writer pool retirements (only a demoted node that stays up causes them)");
 	}
 
 	private static Result run(String name, Consumer<PostgresCluster> failover) throws Exception {
@@ -105,6 +117,7 @@ public final class FailoverDrill {
 				.properties("spring.datasource.url=" + writerUrl, "spring.datasource.username=" + cluster.username(),
 						"spring.datasource.hikari.maximum-pool-size=" + (WRITERS + 2),
 						"spring.datasource.hikari.connection-timeout=3000",
+						"spring.datasource.hikari.validation-timeout=1000",
 						"rw-routing.readers.replica1.url=" + promoted.jdbcUrl() + "?socketTimeout=" + SOCKET_TIMEOUT_SECONDS,
 						"rw-routing.readers.replica2.url=" + cluster.replica(2).jdbcUrl() + "?socketTimeout="
 								+ SOCKET_TIMEOUT_SECONDS,
@@ -133,7 +146,10 @@ public final class FailoverDrill {
 		AtomicLong readsOk = new AtomicLong();
 		AtomicLong readErrors = new AtomicLong();
 		AtomicLong failedAt = new AtomicLong(Long.MAX_VALUE);
-		AtomicLong firstWriteAfter = new AtomicLong(Long.MAX_VALUE);
+		AtomicLong firstWriteOnPromoted = new AtomicLong(Long.MAX_VALUE);
+		AtomicLong longestWriteNanos = new AtomicLong();
+		AtomicLong unknownOutcome = new AtomicLong();
+		int promotedPort = cluster.replica(1).port();
 		long stopAt = System.nanoTime() + BEFORE.plus(AFTER).toNanos() + TimeUnit.SECONDS.toNanos(20);
 		ExecutorService pool = Executors.newFixedThreadPool(WRITERS + READERS);
 		List<Future<?>> clients = new ArrayList<>();
@@ -144,14 +160,23 @@ public final class FailoverDrill {
 				for (int seq = 0; System.nanoTime() < stop.get() && System.nanoTime() < stopAt; seq++) {
 					long started = System.nanoTime();
 					try {
-						writes.insert(writer, seq);
+						int port = writes.insert(writer, seq);
+						long acknowledgedAt = System.nanoTime();
 						acknowledged.put(((long) writer << 32) | seq, Boolean.TRUE);
-						if (started >= failedAt.get()) {
-							firstWriteAfter.accumulateAndGet(System.nanoTime(), Math::min);
+						if (port == promotedPort) {
+							firstWriteOnPromoted.accumulateAndGet(acknowledgedAt, Math::min);
 						}
 					}
 					catch (RuntimeException ex) {
-						failedWrites.incrementAndGet();
+						if (FailoverExceptions.isCommitOutcomeUnknown(ex)) {
+							unknownOutcome.incrementAndGet();
+						}
+						else {
+							failedWrites.incrementAndGet();
+						}
+					}
+					finally {
+						longestWriteNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
 					}
 				}
 			}));
@@ -185,8 +210,10 @@ public final class FailoverDrill {
 		result.writesFailed = failedWrites.get();
 		result.readsOk = readsOk.get();
 		result.readErrors = readErrors.get();
-		result.unavailableMillis = (firstWriteAfter.get() == Long.MAX_VALUE) ? -1
-				: TimeUnit.NANOSECONDS.toMillis(firstWriteAfter.get() - failedAt.get());
+		result.unavailableMillis = (firstWriteOnPromoted.get() == Long.MAX_VALUE) ? -1
+				: TimeUnit.NANOSECONDS.toMillis(firstWriteOnPromoted.get() - failedAt.get());
+		result.longestWriteMillis = TimeUnit.NANOSECONDS.toMillis(longestWriteNanos.get());
+		result.writesUnknown = unknownOutcome.get();
 		result.evictions = context.getBean(WriterPoolEvictor.class).evictions();
 		System.out.printf("%s: failover (kill/freeze + promote) took %d ms%n", name,
 				TimeUnit.NANOSECONDS.toMillis(promotedAt - failedAt.get()));
@@ -226,6 +253,10 @@ public final class FailoverDrill {
 
 		long writesFailed;
 
+		long writesUnknown;
+
+		long longestWriteMillis;
+
 		long lost;
 
 		long duplicates;
@@ -260,8 +291,9 @@ public final class FailoverDrill {
 
 		@FailoverRetry
 		@Transactional
-		public void insert(int writer, int seq) {
+		public int insert(int writer, int seq) {
 			this.jdbc.update("insert into drill (writer, seq) values (?, ?)", writer, seq);
+			return this.jdbc.queryForObject("select inet_server_port()", Integer.class);
 		}
 
 	}
