@@ -178,6 +178,23 @@ class ReplicaMonitorIntegrationTests {
 		});
 	}
 
+	@Test
+	void theMonitorStopsWithTheContextAndLeavesNoThread() {
+		runner().run((context) -> {
+			awaitAllUp(context.getBean(ReplicaMonitor.class));
+			assertThat(monitorThreads()).isNotEmpty();
+		});
+		await().atMost(Duration.ofSeconds(10)).until(() -> monitorThreads().isEmpty());
+	}
+
+	private static List<Thread> monitorThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.isAlive() && thread.getName().startsWith("rw-routing-monitor-"))
+			.toList();
+	}
+
 	private static Duration twoIntervals() {
 		// two polls, plus the time one poll takes on a busy two-core machine
 		return INTERVAL.multipliedBy(2).plusMillis(300);

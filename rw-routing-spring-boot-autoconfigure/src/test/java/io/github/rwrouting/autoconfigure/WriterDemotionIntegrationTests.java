@@ -83,6 +83,8 @@ class WriterDemotionIntegrationTests {
 		runner(standby.jdbcUrl(), cluster.replica(1)).run((context) -> {
 			JdbcClient jdbc = context.getBean(JdbcClient.class);
 			WriterPoolEvictor evictor = context.getBean(WriterPoolEvictor.class);
+			// Without any write, the monitor alone sees the writer's node in recovery and retires the pool.
+			await().atMost(Duration.ofSeconds(10)).until(() -> evictor.evictions() >= 1);
 			assertThatExceptionOfType(TransientDataAccessResourceException.class)
 				.isThrownBy(() -> jdbc.sql("insert into demotion (text) values ('on-standby')").update())
 				.withRootCauseInstanceOf(SQLException.class)
