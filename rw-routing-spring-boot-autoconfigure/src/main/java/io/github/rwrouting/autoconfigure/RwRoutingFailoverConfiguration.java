@@ -1,6 +1,7 @@
 package io.github.rwrouting.autoconfigure;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.rwrouting.failover.FailoverHibernateJpaDialect;
 import io.github.rwrouting.failover.FailoverRetry;
 import io.github.rwrouting.failover.FailoverRetryInterceptor;
 import io.github.rwrouting.failover.FailoverSqlExceptionTranslator;
@@ -19,6 +20,7 @@ import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -28,6 +30,9 @@ import org.springframework.core.Ordered;
 import org.springframework.core.retry.RetryListener;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
+import org.springframework.orm.jpa.JpaDialect;
+import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+import org.springframework.orm.jpa.vendor.HibernateJpaDialect;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
@@ -54,6 +59,37 @@ class RwRoutingFailoverConfiguration {
 	@ConditionalOnMissingBean(SQLExceptionTranslator.class)
 	FailoverSqlExceptionTranslator rwRoutingSqlExceptionTranslator(RoutingDataSource dataSource) {
 		return new FailoverSqlExceptionTranslator(dataSource);
+	}
+
+	/**
+	 * JPA failover errors are transient too: the entity manager factory gets the failover-aware
+	 * Hibernate dialect, unless it was given another dialect than Hibernate's own.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ LocalContainerEntityManagerFactoryBean.class, HibernateJpaDialect.class })
+	static class JpaFailoverConfiguration {
+
+		@Bean
+		static BeanPostProcessor rwRoutingFailoverJpaDialectPostProcessor() {
+			return new BeanPostProcessor() {
+
+				@Override
+				public Object postProcessBeforeInitialization(Object bean, String beanName) {
+					if (bean instanceof LocalContainerEntityManagerFactoryBean factory) {
+						JpaDialect dialect = factory.getJpaDialect();
+						if (dialect == null && factory.getJpaVendorAdapter() != null) {
+							dialect = factory.getJpaVendorAdapter().getJpaDialect();
+						}
+						if (dialect != null && dialect.getClass() == HibernateJpaDialect.class) {
+							factory.setJpaDialect(new FailoverHibernateJpaDialect());
+						}
+					}
+					return bean;
+				}
+
+			};
+		}
+
 	}
 
 	@Bean

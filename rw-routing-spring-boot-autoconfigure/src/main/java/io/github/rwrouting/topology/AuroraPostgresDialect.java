@@ -1,9 +1,7 @@
 package io.github.rwrouting.topology;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,15 +27,16 @@ public class AuroraPostgresDialect extends PostgresDialect {
 
 	@Override
 	public NodeProbe probe(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(PROBE)) {
-			if (!result.next()) {
-				return new NodeProbe(NodeRole.UNKNOWN, NodeProbe.UNKNOWN, NodeProbe.UNKNOWN, null);
-			}
+		NodeProbe probe = query(connection, PROBE, (result) -> {
 			boolean writer = result.getBoolean(1);
 			long lagNanos = writer ? 0 : TimeUnit.MILLISECONDS.toNanos(Math.max(0, result.getLong(2)));
-			return new NodeProbe(writer ? NodeRole.PRIMARY : NodeRole.REPLICA, NodeProbe.UNKNOWN, lagNanos,
-					writer ? identity(connection) : null);
+			return new NodeProbe(writer ? NodeRole.PRIMARY : NodeRole.REPLICA, NodeProbe.UNKNOWN, lagNanos, null);
+		});
+		if (probe == null) {
+			return new NodeProbe(NodeRole.UNKNOWN, NodeProbe.UNKNOWN, NodeProbe.UNKNOWN, null);
 		}
+		return (probe.role() == NodeRole.PRIMARY)
+				? new NodeProbe(NodeRole.PRIMARY, NodeProbe.UNKNOWN, 0, identity(connection)) : probe;
 	}
 
 	// Aurora readers share the writer's storage and have no replay position: reads are checked
@@ -59,11 +58,9 @@ public class AuroraPostgresDialect extends PostgresDialect {
 	 * @throws SQLException if the check failed
 	 */
 	static boolean isAurora(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement();
-				ResultSet result = statement
-					.executeQuery("select exists (select 1 from pg_proc where proname = 'aurora_replica_status')")) {
-			return result.next() && result.getBoolean(1);
-		}
+		return Boolean.TRUE.equals(query(connection,
+				"select exists (select 1 from pg_proc where proname = 'aurora_replica_status')",
+				(result) -> result.getBoolean(1)));
 	}
 
 }

@@ -49,8 +49,7 @@ public class PostgresDialect implements DatabaseDialect {
 
 	@Override
 	public NodeProbe probe(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(PROBE)) {
-			result.next();
+		return query(connection, PROBE, (result) -> {
 			boolean inRecovery = result.getBoolean(1);
 			long position = result.getLong(2);
 			if (result.wasNull()) {
@@ -61,34 +60,48 @@ public class PostgresDialect implements DatabaseDialect {
 			ClusterIdentity identity = result.wasNull() ? null : new ClusterIdentity(clusterId, timeline);
 			return new NodeProbe(inRecovery ? NodeRole.REPLICA : NodeRole.PRIMARY, position, NodeProbe.UNKNOWN,
 					identity);
-		}
+		});
 	}
 
 	@Override
 	public long commitPosition(Connection connection) throws SQLException {
-		return queryLong(connection, COMMIT_POSITION);
+		return queryPosition(connection, COMMIT_POSITION);
 	}
 
 	@Override
 	public long replayPosition(Connection connection) throws SQLException {
-		return queryLong(connection, REPLAY_POSITION);
+		return queryPosition(connection, REPLAY_POSITION);
 	}
 
 	@Override
 	public ClusterIdentity identity(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery(IDENTITY)) {
-			result.next();
-			return new ClusterIdentity(result.getLong(1), result.getInt(2));
+		return query(connection, IDENTITY, (result) -> new ClusterIdentity(result.getLong(1), result.getInt(2)));
+	}
+
+	private static long queryPosition(Connection connection, String sql) throws SQLException {
+		return query(connection, sql, (result) -> {
+			long value = result.getLong(1);
+			return result.wasNull() ? NodeProbe.UNKNOWN : value;
+		});
+	}
+
+	/**
+	 * Run a query and read its first row, or {@code null} when it returns none.
+	 */
+	static <T> T query(Connection connection, String sql, RowReader<T> reader) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+			return result.next() ? reader.read(result) : null;
 		}
 	}
 
-	private static long queryLong(Connection connection, String sql) throws SQLException {
-		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
-			result.next();
-			long value = result.getLong(1);
-			return result.wasNull() ? NodeProbe.UNKNOWN : value;
-		}
+	/**
+	 * Reads the current row of a result.
+	 */
+	@FunctionalInterface
+	interface RowReader<T> {
+
+		T read(ResultSet result) throws SQLException;
+
 	}
 
 	@Override

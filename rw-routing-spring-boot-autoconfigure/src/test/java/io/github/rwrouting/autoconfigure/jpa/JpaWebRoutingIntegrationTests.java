@@ -13,11 +13,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -91,6 +93,12 @@ class JpaWebRoutingIntegrationTests {
 		assertThatException().isThrownBy(() -> service.createInReadOnly("forbidden"))
 			.withStackTraceContaining("read-only transaction on replica 'reader-replica1'");
 		assertThat(context.getBean(NoteRepository.class).countByText("forbidden")).isZero();
+	}
+
+	@Test
+	void jpaFailoverErrorsAreTransient() {
+		NoteRepository notes = context.getBean(NoteRepository.class);
+		assertThatExceptionOfType(TransientDataAccessResourceException.class).isThrownBy(notes::terminateOwnSession);
 	}
 
 	@Test

@@ -10,4 +10,7 @@ public interface NoteRepository extends JpaRepository<Note, Long> {
 
 	long countByText(String text);
 
+	@Query(value = "select pg_terminate_backend(pg_backend_pid())", nativeQuery = true)
+	boolean terminateOwnSession();
+
 }
