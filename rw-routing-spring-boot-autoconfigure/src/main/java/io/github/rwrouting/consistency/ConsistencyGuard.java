@@ -108,7 +108,11 @@ public final class ConsistencyGuard {
 		long position = -1;
 		ClusterIdentity identity = knownIdentity();
 		try {
-			if (currentDialect != null && connection != null) {
+			if (this.mode == ConsistencyMode.TIME_WINDOW) {
+				// The window needs only the commit time: no round trip.
+				outcome(ConsistencyOutcome.CAPTURED);
+			}
+			else if (currentDialect != null && connection != null) {
 				position = currentDialect.commitPosition(connection);
 				identity = identity(connection, currentDialect);
 				outcome(ConsistencyOutcome.CAPTURED);
