@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.rwrouting.consistency.SqlStatements;
+import io.github.rwrouting.failover.FailoverExceptions;
 import io.github.rwrouting.failover.WriterDemotedException;
 import org.jspecify.annotations.Nullable;
 
@@ -71,15 +72,12 @@ final class RoutedStatements {
 	}
 
 	/**
-	 * Whether an error means the connection is gone: SQLSTATE class 08, or the server shutting
-	 * down or crashing (57P01, 57P02, 57P03).
+	 * Whether an error means the connection is gone: a connection exception, or a failover state
+	 * ({@link FailoverExceptions#isFailoverState(String)}).
 	 */
 	static boolean isConnectionFailure(SQLException ex) {
-		String state = ex.getSQLState();
 		return ex instanceof SQLNonTransientConnectionException || ex instanceof SQLTransientConnectionException
-				|| ex instanceof SQLRecoverableException
-				|| (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
-						|| state.equals("57P03")));
+				|| ex instanceof SQLRecoverableException || FailoverExceptions.isFailoverState(ex.getSQLState());
 	}
 
 	/**
@@ -104,7 +102,10 @@ final class RoutedStatements {
 
 		private S target;
 
-		// Calls made before the first execution (parameters, batches), to replay on the writer.
+		// Calls made before the first execution (parameters, batches), to replay on the writer;
+		// created on the first such call.
+		private boolean recording;
+
 		private @Nullable List<Object[]> recorded;
 
 		Handler(RoutedConnection connection, Route route, S target, @Nullable String sql,
@@ -114,7 +115,7 @@ final class RoutedStatements {
 			this.target = target;
 			this.sql = sql;
 			this.factory = factory;
-			this.recorded = (route.isReader() && connection.isFirstStatementPending()) ? new ArrayList<>() : null;
+			this.recording = route.isReader() && connection.isFirstStatementPending();
 		}
 
 		@Override
@@ -140,9 +141,11 @@ final class RoutedStatements {
 
 		private Object call(Method method, Object[] args) throws Throwable {
 			Object result = invoke(method, args);
-			List<Object[]> calls = this.recorded;
-			if (calls != null) {
-				calls.add(new Object[] { method, args });
+			if (this.recording) {
+				if (this.recorded == null) {
+					this.recorded = new ArrayList<>();
+				}
+				this.recorded.add(new Object[] { method, args });
 			}
 			return result;
 		}
@@ -162,7 +165,7 @@ final class RoutedStatements {
 						throw new WriterDemotedException(this.route.poolName(), ex);
 					}
 				}
-				Connection writer = (this.recorded != null && isConnectionFailure(ex))
+				Connection writer = (this.recording && isConnectionFailure(ex))
 						? this.connection.readerFailed(ex) : null;
 				if (writer == null) {
 					throw ex;
@@ -176,6 +179,7 @@ final class RoutedStatements {
 
 		private void executed(Method method, Object[] args) throws SQLException {
 			if (this.route.isReader()) {
+				this.recording = false;
 				this.recorded = null;
 				this.connection.firstStatementExecuted();
 			}
@@ -190,9 +194,12 @@ final class RoutedStatements {
 			this.target = replacement;
 			this.route = this.connection.route();
 			List<Object[]> calls = this.recorded;
+			this.recording = false;
 			this.recorded = null;
-			for (Object[] call : calls) {
-				invoke((Method) call[0], (Object[]) call[1]);
+			if (calls != null) {
+				for (Object[] call : calls) {
+					invoke((Method) call[0], (Object[]) call[1]);
+				}
 			}
 			try {
 				previous.close();

@@ -138,7 +138,7 @@ public class RoutingDataSource implements DataSource {
 			logger.warn("rw-routing could not use " + failed.route().poolName() + " (" + ex.getClass().getSimpleName()
 					+ ", SQLState " + ex.getSQLState() + "); the transaction runs on the writer instead");
 		}
-		return this.policy.decision(this.policy.writer(), RouteReason.READER_DOWN);
+		return this.policy.writerDecision(RouteReason.READER_DOWN);
 	}
 
 	void routed(RouteDecision decision) {

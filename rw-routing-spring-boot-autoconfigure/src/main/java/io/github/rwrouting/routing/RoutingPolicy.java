@@ -118,21 +118,6 @@ public final class RoutingPolicy {
 	}
 
 	/**
-	 * The shared decision object for a route and a reason.
-	 * @param route one of this policy's routes
-	 * @param reason the reason
-	 * @return the decision
-	 */
-	public RouteDecision decision(Route route, RouteReason reason) {
-		if (route == this.writer) {
-			return this.writerDecisions[reason.ordinal()];
-		}
-		int index = this.readers.indexOf(route);
-		Assert.isTrue(index >= 0, () -> "Unknown route " + route);
-		return this.readerDecisions[index][reason.ordinal()];
-	}
-
-	/**
 	 * Every decision this policy can make, for metrics that register their meters up front.
 	 * @return the decisions
 	 */

@@ -48,7 +48,7 @@ public final class DialectResolver {
 	 * @param jdbcUrl the URL
 	 * @return {@code true} for PostgreSQL URLs (plain or through the AWS JDBC wrapper)
 	 */
-	public static boolean isSupported(@Nullable String jdbcUrl) {
+	private static boolean isSupported(@Nullable String jdbcUrl) {
 		return jdbcUrl != null && (jdbcUrl.startsWith("jdbc:postgresql:")
 				|| jdbcUrl.startsWith("jdbc:aws-wrapper:postgresql:"));
 	}

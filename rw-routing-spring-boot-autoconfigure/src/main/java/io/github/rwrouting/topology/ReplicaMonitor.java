@@ -171,14 +171,6 @@ public class ReplicaMonitor implements SmartLifecycle {
 		return this.writerIdentity;
 	}
 
-	/**
-	 * The time between two polls of a node.
-	 * @return the interval
-	 */
-	public Duration interval() {
-		return this.interval;
-	}
-
 	private void poll(MonitoredNode node) {
 		try {
 			long startedMillis = System.currentTimeMillis();

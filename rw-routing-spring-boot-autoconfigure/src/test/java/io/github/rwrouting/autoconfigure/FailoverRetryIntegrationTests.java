@@ -1,9 +1,6 @@
 package io.github.rwrouting.autoconfigure;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,9 +46,7 @@ class FailoverRetryIntegrationTests {
 	@BeforeAll
 	static void createSchema(PostgresCluster postgres) throws SQLException {
 		cluster = postgres;
-		try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
-			statement.execute("create table retried (id serial primary key, text text not null)");
-		}
+		Sql.execute(cluster.primary(), "create table retried (id serial primary key, text text not null)");
 	}
 
 	private ApplicationContextRunner runner() {
@@ -122,12 +117,7 @@ class FailoverRetryIntegrationTests {
 	}
 
 	private static int countOnPrimary(String text) throws SQLException {
-		try (Connection connection = cluster.primary().connect();
-				ResultSet rs = connection.createStatement()
-					.executeQuery("select count(*) from retried where text = '" + text + "'")) {
-			rs.next();
-			return rs.getInt(1);
-		}
+		return Sql.queryInt(cluster.primary(), "select count(*) from retried where text = '" + text + "'");
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -196,10 +186,9 @@ class FailoverRetryIntegrationTests {
 		}
 
 		private static void terminate(int pid) {
-			try (Connection connection = cluster.primary().connect();
-					Statement statement = connection.createStatement()) {
+			try {
 				// waits up to 10 s until the session is gone
-				statement.execute("select pg_terminate_backend(" + pid + ", 10000)");
+				Sql.execute(cluster.primary(), "select pg_terminate_backend(" + pid + ", 10000)");
 			}
 			catch (SQLException ex) {
 				throw new IllegalStateException(ex);

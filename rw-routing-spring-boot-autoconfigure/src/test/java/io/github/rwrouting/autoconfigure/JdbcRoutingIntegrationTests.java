@@ -1,9 +1,6 @@
 package io.github.rwrouting.autoconfigure;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -45,9 +42,7 @@ class JdbcRoutingIntegrationTests {
 	@BeforeAll
 	static void createSchema(PostgresCluster postgres) throws SQLException {
 		cluster = postgres;
-		try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
-			statement.execute("create table if not exists items (id serial primary key, name text not null)");
-		}
+		Sql.execute(cluster.primary(), "create table if not exists items (id serial primary key, name text not null)");
 		cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
 	}
 
@@ -166,12 +161,7 @@ class JdbcRoutingIntegrationTests {
 	}
 
 	private static int countOnPrimary(String name) throws SQLException {
-		try (Connection connection = cluster.primary().connect();
-				ResultSet rs = connection.createStatement()
-					.executeQuery("select count(*) from items where name = '" + name + "'")) {
-			rs.next();
-			return rs.getInt(1);
-		}
+		return Sql.queryInt(cluster.primary(), "select count(*) from items where name = '" + name + "'");
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,8 +1,6 @@
 package io.github.rwrouting.autoconfigure;
 
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -55,9 +53,7 @@ class ReplicaMonitorIntegrationTests {
 	@BeforeAll
 	static void createSchema(PostgresCluster postgres) throws SQLException {
 		cluster = postgres;
-		try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
-			statement.execute("create table if not exists events (id serial primary key, note text)");
-		}
+		Sql.execute(cluster.primary(), "create table if not exists events (id serial primary key, note text)");
 		cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
 	}
 
@@ -236,10 +232,7 @@ class ReplicaMonitorIntegrationTests {
 	}
 
 	private static void insertOnPrimary(String note) throws SQLException {
-		try (Connection connection = cluster.primary().connect();
-				Statement statement = connection.createStatement()) {
-			statement.execute("insert into events (note) values ('" + note + "')");
-		}
+		Sql.execute(cluster.primary(), "insert into events (note) values ('" + note + "')");
 	}
 
 }

@@ -1,9 +1,6 @@
 package io.github.rwrouting.autoconfigure;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -55,9 +52,7 @@ class WriterDemotionIntegrationTests {
 	@BeforeAll
 	static void createSchema(PostgresCluster postgres) throws SQLException {
 		cluster = postgres;
-		try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
-			statement.execute("create table demotion (id serial primary key, text text not null)");
-		}
+		Sql.execute(cluster.primary(), "create table demotion (id serial primary key, text text not null)");
 		cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
 	}
 
@@ -111,8 +106,8 @@ class WriterDemotionIntegrationTests {
 			Writes writes = context.getBean(Writes.class);
 			assertThat(writes.insert("before")).isEqualTo(oldPrimary.port());
 			// Demote the primary: it stays up but refuses writes, as a node does once it is a replica.
-			execute(oldPrimary, "alter system set default_transaction_read_only = on");
-			execute(oldPrimary, "select pg_reload_conf()");
+			Sql.execute(oldPrimary, "alter system set default_transaction_read_only = on");
+			Sql.execute(oldPrimary, "select pg_reload_conf()");
 			promoted.promote();
 			Set<Integer> ports = new HashSet<>();
 			for (int i = 0; i < 20; i++) {
@@ -127,19 +122,8 @@ class WriterDemotionIntegrationTests {
 		});
 	}
 
-	private static void execute(PostgresNode node, String sql) throws SQLException {
-		try (Connection connection = node.connect(); Statement statement = connection.createStatement()) {
-			statement.execute(sql);
-		}
-	}
-
 	private static int countOn(PostgresNode node, String pattern) throws SQLException {
-		try (Connection connection = node.connect();
-				ResultSet rs = connection.createStatement()
-					.executeQuery("select count(*) from demotion where text like '" + pattern + "'")) {
-			rs.next();
-			return rs.getInt(1);
-		}
+		return Sql.queryInt(node, "select count(*) from demotion where text like '" + pattern + "'");
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,12 +1,11 @@
 package io.github.rwrouting.autoconfigure.consistency;
 
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
 import io.github.rwrouting.autoconfigure.ClusterProperties;
+import io.github.rwrouting.autoconfigure.Sql;
 import io.github.rwrouting.consistency.ClusterIdentity;
 import io.github.rwrouting.consistency.ConsistencyContext;
 import io.github.rwrouting.consistency.ConsistencyToken;
@@ -53,9 +52,7 @@ class ConsistencyIntegrationTests {
 	@BeforeAll
 	static void start(PostgresCluster postgres) throws SQLException {
 		cluster = postgres;
-		try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
-			statement.execute("create table todos (id serial primary key, text text not null)");
-		}
+		Sql.execute(cluster.primary(), "create table todos (id serial primary key, text text not null)");
 		cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
 		downstream = start();
 		upstream = start("downstream.url=http://127.0.0.1:" + port(downstream));
@@ -271,9 +268,7 @@ class ConsistencyIntegrationTests {
 	}
 
 	private static void insertOnPrimary(String text) throws SQLException {
-		try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
-			statement.execute("insert into todos (text) values ('" + text + "')");
-		}
+		Sql.execute(cluster.primary(), "insert into todos (text) values ('" + text + "')");
 	}
 
 }
