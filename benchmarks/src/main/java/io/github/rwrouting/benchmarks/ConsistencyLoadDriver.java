@@ -47,8 +47,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public final class ConsistencyLoadDriver {
 
-	private static final List<ConsistencyMode> MODES = List.of(ConsistencyMode.READ_YOUR_WRITES,
-			ConsistencyMode.TIME_WINDOW, ConsistencyMode.NONE);
 
 	private static final String READER_NAME = "replica1";
 
@@ -111,12 +109,16 @@ public final class ConsistencyLoadDriver {
 			createTable(cluster);
 			printSettings(cluster);
 			List<ModeResult> results = new ArrayList<>();
-			for (ConsistencyMode mode : MODES) {
+			for (ConsistencyMode mode : this.options.modes()) {
 				resetReplica(cluster);
 				results.add(runMode(cluster, mode));
 			}
 			printResults(results);
 		}
+	}
+
+	private long pairIntervalNanos() {
+		return (this.options.rate() > 0) ? TimeUnit.SECONDS.toNanos(this.options.clients()) / this.options.rate() : 0;
 	}
 
 	private int poolSize() {
@@ -161,7 +163,8 @@ public final class ConsistencyLoadDriver {
 			List<Thread> threads = new ArrayList<>();
 			for (int id = 1; id <= this.options.clients(); id++) {
 				LoadClient client = new LoadClient(id, window, writes, reads, jdbc, consistency,
-						this.options.probe() ? cluster : null);
+						this.options.probe() ? cluster : null, pairIntervalNanos(),
+						pairIntervalNanos() * (id - 1) / this.options.clients());
 				clients.add(client);
 				threads.add(new Thread(client, "client-" + id));
 			}
@@ -261,9 +264,13 @@ public final class ConsistencyLoadDriver {
 						: millis(defaults.getConsistency().getMaxWait()),
 				millis(defaults.getConsistency().getTimeWindow()), poolSize(), poolSize());
 		System.out.printf("  load      %d clients; each: insert a row (read-write tx), then at once select it "
-				+ "(read-only tx); %d s warm-up + %d s measured per mode; modes in this order: %s%n",
-				this.options.clients(), this.options.warmupSeconds(), this.options.seconds(),
-				MODES.stream().map(ConsistencyLoadDriver::modeName).collect(Collectors.joining(", ")));
+				+ "(read-only tx), %s; %d s warm-up + %d s measured per mode; modes in this order: %s%n",
+				this.options.clients(), (this.options.rate() > 0)
+						? "paced to " + this.options.rate() + " pairs/s in all (a pair every "
+								+ TimeUnit.NANOSECONDS.toMillis(pairIntervalNanos()) + " ms per client)"
+						: "unpaced (the next pair as soon as the last ended)",
+				this.options.warmupSeconds(), this.options.seconds(),
+				this.options.modes().stream().map(ConsistencyLoadDriver::modeName).collect(Collectors.joining(", ")));
 		System.out.printf("  probe     %s%n", this.options.probe()
 				? "on: before each read, primary pg_current_wal_flush_lsn() (taken right after the write) vs replica "
 						+ "pg_last_wal_replay_lsn(), on plain connections outside the routing"
@@ -292,9 +299,9 @@ public final class ConsistencyLoadDriver {
 
 	private void printResults(List<ModeResult> results) {
 		System.out.println();
-		String format = "%-16s %7s %6s %8s %9s %9s %7s %7s %16s %8s %8s%n";
+		String format = "%-16s %7s %6s %8s %9s %9s %7s %7s %16s %8s %8s %9s %9s%n";
 		System.out.printf(format, "mode", "reads", "stale", "replica", "best lsn", "best row", "p50 ms", "p99 ms",
-				"waits ok/timeout", "fallback", "lag-away");
+				"waits ok/timeout", "fallback", "lag-away", "w p50 ms", "w p99 ms");
 		for (ModeResult result : results) {
 			ReadStats stats = result.stats();
 			System.out.printf(format, result.mode(), stats.reads(), stats.stale(),
@@ -302,7 +309,9 @@ public final class ConsistencyLoadDriver {
 					stats.probed() ? percent(stats.replayedBefore(), stats.reads()) : "-",
 					stats.probed() ? percent(stats.visibleBefore(), stats.reads()) : "-",
 					String.format("%.2f", stats.percentileMillis(50)), String.format("%.2f", stats.percentileMillis(99)),
-					result.waitsCaughtUp() + "/" + result.waitsTimedOut(), result.fallbacks(), result.lagAway());
+					result.waitsCaughtUp() + "/" + result.waitsTimedOut(), result.fallbacks(), result.lagAway(),
+					String.format("%.2f", stats.writePercentileMillis(50)),
+					String.format("%.2f", stats.writePercentileMillis(99)));
 		}
 		System.out.println();
 		System.out.println("  stale     reads that did not find the row their client had just committed");
@@ -316,15 +325,17 @@ public final class ConsistencyLoadDriver {
 		System.out.println("  waits     rw.routing.consistency.wait count, result caught-up / timed-out");
 		System.out.println("  fallback  rw.routing.consistency outcome writer-fallback + writer-time-window");
 		System.out.println("  lag-away  rw.routing.routes target=writer reason=lag (replica excluded: lag > max-lag)");
+		System.out.println("  w p50/p99 latency of the read-write transaction before each read (with the commit-position "
+				+ "capture in read-your-writes)");
 		System.out.println();
 		for (ModeResult result : results) {
 			printDetails(result);
 		}
-		ModeResult none = results.stream().filter((r) -> r.mode().equals("none")).findFirst().orElseThrow();
-		System.out.printf("best possible share, second definition: reads in mode none that the replica served and "
-				+ "that found their row = %s of all reads (%d of %d)%n",
+		results.stream().filter((r) -> r.mode().equals("none")).findFirst().ifPresent((none) -> System.out.printf(
+				"best possible share, second definition: reads in mode none that the replica served and "
+						+ "that found their row = %s of all reads (%d of %d)%n",
 				percent(none.stats().freshOnReplica(), none.stats().reads()), none.stats().freshOnReplica(),
-				none.stats().reads());
+				none.stats().reads()));
 		for (ModeResult result : results) {
 			if (!result.mode().equals("none") && result.stats().stale() > 0) {
 				System.out.printf("%nWARNING: %d stale reads in mode %s: read-after-write was broken.%n",

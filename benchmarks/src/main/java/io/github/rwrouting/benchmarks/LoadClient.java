@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import io.github.rwrouting.consistency.ConsistencyContext;
 import io.github.rwrouting.consistency.ConsistencyToken;
@@ -51,6 +52,10 @@ final class LoadClient implements Runnable {
 
 	private final PostgresCluster probeCluster;
 
+	private final long pairIntervalNanos;
+
+	private final long startOffsetNanos;
+
 	private final ReadStats stats = new ReadStats();
 
 	private volatile Throwable failure;
@@ -64,9 +69,14 @@ final class LoadClient implements Runnable {
 	 * @param jdbc statements on the routing data source
 	 * @param consistency the scope holder of the application
 	 * @param probeCluster the cluster to probe on plain connections before each read, or {@code null}
+	 * @param pairIntervalNanos time from the start of one pair to the start of the next, or 0 to start
+	 * the next at once
+	 * @param startOffsetNanos when paced, how long after the others this client starts, so that the
+	 * clients' pairs do not arrive in bursts
 	 */
 	LoadClient(int id, Window window, TransactionTemplate writes, TransactionTemplate reads, JdbcTemplate jdbc,
-			ConsistencyContext consistency, PostgresCluster probeCluster) {
+			ConsistencyContext consistency, PostgresCluster probeCluster, long pairIntervalNanos,
+			long startOffsetNanos) {
 		this.id = id;
 		this.window = window;
 		this.writes = writes;
@@ -74,6 +84,8 @@ final class LoadClient implements Runnable {
 		this.jdbc = jdbc;
 		this.consistency = consistency;
 		this.probeCluster = probeCluster;
+		this.pairIntervalNanos = pairIntervalNanos;
+		this.startOffsetNanos = startOffsetNanos;
 	}
 
 	@Override
@@ -83,21 +95,30 @@ final class LoadClient implements Runnable {
 		try (Prober prober = (this.probeCluster != null) ? new Prober(this.probeCluster) : null) {
 			int seq = 0;
 			boolean measuring = false;
+			long nextPair = System.nanoTime() + this.startOffsetNanos;
 			while (this.window.running()) {
 				if (!measuring && this.window.warmedUp()) {
 					// Between two iterations: nothing in flight while the driver starts counting.
 					measuring = this.window.pauseUntilMeasuring();
+					nextPair = System.nanoTime() + this.startOffsetNanos;
 					continue;
 				}
+				if (this.pairIntervalNanos > 0) {
+					// Paced: the next pair starts on schedule, or at once if this client fell behind.
+					LockSupport.parkNanos(nextPair - System.nanoTime());
+					nextPair = Math.max(nextPair + this.pairIntervalNanos, System.nanoTime());
+				}
 				int row = ++seq;
+				long writeStart = System.nanoTime();
 				this.writes.executeWithoutResult((status) -> this.jdbc.update(INSERT, this.id, row, PAYLOAD));
+				long writeNanos = System.nanoTime() - writeStart;
 				Probe probe = (prober != null) ? prober.probe(this.id, row) : null;
 				long start = System.nanoTime();
 				Read read = this.reads.execute((status) -> this.jdbc.queryForObject(READ,
 						(rs, rowNum) -> new Read(rs.getBoolean(1), rs.getBoolean(2)), this.id, row));
 				long nanos = System.nanoTime() - start;
 				if (measuring) {
-					this.stats.record(read.found(), read.replica(), nanos, probe);
+					this.stats.record(read.found(), read.replica(), nanos, writeNanos, probe);
 					if (!read.found() && this.stats.wantsStaleExample()) {
 						this.stats.staleExample(describeStale(row, read, nanos, probe));
 					}

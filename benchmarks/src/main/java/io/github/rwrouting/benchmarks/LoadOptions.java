@@ -1,5 +1,11 @@
 package io.github.rwrouting.benchmarks;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.github.rwrouting.consistency.ConsistencyMode;
+
 /**
  * Command-line options of {@link ConsistencyLoadDriver}.
  *
@@ -9,10 +15,15 @@ package io.github.rwrouting.benchmarks;
  * @param seed seed of the lag schedule, the same for every mode
  * @param probe whether each read is preceded by the "best possible" check on plain connections
  * @param maxWaitMillis rw-routing.consistency.max-wait in milliseconds, or -1 for the default
+ * @param rate write-then-read pairs per second over all clients, or 0 for as fast as they go
+ * @param modes the consistency modes to run, in this order
  * @param help whether only the usage was asked for
  */
 record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boolean probe, long maxWaitMillis,
-		boolean help) {
+		int rate, List<ConsistencyMode> modes, boolean help) {
+
+	static final List<ConsistencyMode> DEFAULT_MODES = List.of(ConsistencyMode.READ_YOUR_WRITES,
+			ConsistencyMode.TIME_WINDOW, ConsistencyMode.NONE);
 
 	static final String USAGE = """
 			usage: java -cp benchmarks/target/benchmarks.jar io.github.rwrouting.benchmarks.ConsistencyLoadDriver [options]
@@ -21,6 +32,10 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 			  --warmup N    unrecorded warm-up seconds per mode (default 3)
 			  --seed N      seed of the replica lag schedule, replayed identically in every mode (default 42)
 			  --max-wait N  rw-routing.consistency.max-wait in milliseconds (default: the library's, 20)
+			  --rate N      pace the clients to N write-then-read pairs per second in all (default: unpaced,
+			                each client starts its next pair as soon as the last one ended)
+			  --modes LIST  the modes to run, in this order, comma-separated (default
+			                read-your-writes,time-window,none; a mode may appear more than once)
 			  --no-probe    skip the per-read "best possible" check (two extra queries between write and read)
 			  --help        print this and exit""";
 
@@ -31,6 +46,8 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 		long seed = 42;
 		boolean probe = true;
 		long maxWait = -1;
+		int rate = 0;
+		List<ConsistencyMode> modes = DEFAULT_MODES;
 		for (int i = 0; i < args.length; i++) {
 			String name = args[i];
 			String value = null;
@@ -41,10 +58,19 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 			}
 			switch (name) {
 				case "--help", "-h" -> {
-					return new LoadOptions(clients, seconds, warmup, seed, probe, maxWait, true);
+					return new LoadOptions(clients, seconds, warmup, seed, probe, maxWait, rate, modes, true);
 				}
 				case "--no-probe" -> probe = false;
-				case "--clients", "--seconds", "--warmup", "--seed", "--max-wait" -> {
+				case "--modes" -> {
+					if (value == null) {
+						if (i + 1 >= args.length) {
+							throw new IllegalArgumentException(name + " needs a value");
+						}
+						value = args[++i];
+					}
+					modes = parseModes(value);
+				}
+				case "--clients", "--seconds", "--warmup", "--seed", "--max-wait", "--rate" -> {
 					if (value == null) {
 						if (i + 1 >= args.length) {
 							throw new IllegalArgumentException(name + " needs a value");
@@ -57,13 +83,29 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 						case "--seconds" -> seconds = (int) within(name, number, 1, 3600);
 						case "--warmup" -> warmup = (int) within(name, number, 0, 600);
 						case "--max-wait" -> maxWait = within(name, number, 0, 10_000);
+						case "--rate" -> rate = (int) within(name, number, 1, 100_000);
 						default -> seed = number;
 					}
 				}
 				default -> throw new IllegalArgumentException("unknown option " + args[i]);
 			}
 		}
-		return new LoadOptions(clients, seconds, warmup, seed, probe, maxWait, false);
+		return new LoadOptions(clients, seconds, warmup, seed, probe, maxWait, rate, modes, false);
+	}
+
+	private static List<ConsistencyMode> parseModes(String value) {
+		List<ConsistencyMode> modes = new ArrayList<>();
+		for (String name : value.split(",")) {
+			String constant = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+			try {
+				modes.add(ConsistencyMode.valueOf(constant));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException("--modes: unknown mode '" + name.trim()
+						+ "' (read-your-writes, time-window or none)");
+			}
+		}
+		return List.copyOf(modes);
 	}
 
 	private static long parseNumber(String name, String value) {

@@ -31,6 +31,8 @@ final class ReadStats {
 
 	private long[] latencies = new long[4096];
 
+	private long[] writeLatencies = new long[4096];
+
 	private final List<String> staleExamples = new ArrayList<>();
 
 	/**
@@ -38,13 +40,16 @@ final class ReadStats {
 	 * @param found whether the read found the row its client had just written
 	 * @param replica whether a replica served it ({@code pg_is_in_recovery()})
 	 * @param nanos how long the read-only transaction took
+	 * @param writeNanos how long the read-write transaction before it took
 	 * @param probe the replica's state right before the read, or {@code null} without probing
 	 */
-	void record(boolean found, boolean replica, long nanos, LoadClient.Probe probe) {
+	void record(boolean found, boolean replica, long nanos, long writeNanos, LoadClient.Probe probe) {
 		if (this.reads == this.latencies.length) {
 			this.latencies = Arrays.copyOf(this.latencies, this.latencies.length * 2);
+			this.writeLatencies = Arrays.copyOf(this.writeLatencies, this.writeLatencies.length * 2);
 		}
 		this.latencies[(int) this.reads] = nanos;
+		this.writeLatencies[(int) this.reads] = writeNanos;
 		this.reads++;
 		if (replica) {
 			this.onReplica++;
@@ -79,8 +84,10 @@ final class ReadStats {
 	static ReadStats merge(List<ReadStats> parts) {
 		ReadStats total = new ReadStats();
 		total.latencies = new long[(int) parts.stream().mapToLong((part) -> part.reads).sum()];
+		total.writeLatencies = new long[total.latencies.length];
 		for (ReadStats part : parts) {
 			System.arraycopy(part.latencies, 0, total.latencies, (int) total.reads, (int) part.reads);
+			System.arraycopy(part.writeLatencies, 0, total.writeLatencies, (int) total.reads, (int) part.reads);
 			total.reads += part.reads;
 			total.stale += part.stale;
 			total.onReplica += part.onReplica;
@@ -91,6 +98,7 @@ final class ReadStats {
 			part.staleExamples.forEach(total::staleExample);
 		}
 		Arrays.sort(total.latencies);
+		Arrays.sort(total.writeLatencies);
 		return total;
 	}
 
@@ -145,11 +153,24 @@ final class ReadStats {
 	 * @return milliseconds
 	 */
 	double percentileMillis(double percent) {
+		return percentile(this.latencies, percent);
+	}
+
+	/**
+	 * A percentile of the write transactions' latency, like {@link #percentileMillis}.
+	 * @param percent 0 to 100
+	 * @return milliseconds
+	 */
+	double writePercentileMillis(double percent) {
+		return percentile(this.writeLatencies, percent);
+	}
+
+	private double percentile(long[] sorted, double percent) {
 		if (this.reads == 0) {
 			return Double.NaN;
 		}
 		int rank = (int) Math.ceil(percent / 100 * this.reads);
-		return this.latencies[Math.max(0, rank - 1)] / 1_000_000.0;
+		return sorted[Math.max(0, rank - 1)] / 1_000_000.0;
 	}
 
 }

@@ -75,10 +75,12 @@ public final class RwRoutingAutoConfiguration {
 			RwRoutingProperties properties, BeanFactory beanFactory, ObjectProvider<RouteListener> listeners,
 			ConsistencyGuard consistency, ObjectProvider<WriterDemotionListener> demotionListeners) {
 		List<Route> readers = new ArrayList<>();
-		for (String name : properties.getReaders().keySet()) {
+		properties.getReaders().forEach((name, settings) -> {
 			HikariDataSource reader = beanFactory.getBean(RoutingPools.readerBeanName(name), HikariDataSource.class);
-			readers.add(Route.reader(name, reader.getPoolName(), reader));
-		}
+			Boolean singleNode = settings.getSingleNode();
+			readers.add(Route.reader(name, reader.getPoolName(), reader,
+					(singleNode != null) ? singleNode : ReaderEndpoint.isSingleNode(reader.getJdbcUrl())));
+		});
 		RoutingPolicy policy = new RoutingPolicy(Route.writer(writer.getPoolName(), writer), readers,
 				properties.getNonTransactional(), properties.getBalancing());
 		return new RoutingDataSource(policy, listeners.orderedStream().toList(), writer.isAutoCommit(),

@@ -18,6 +18,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Read-after-write consistency: the token scope, the token codec and the guard the routing
@@ -64,12 +65,15 @@ class RwRoutingConsistencyConfiguration {
 			ObjectProvider<ReplicaMonitor> monitor, ObjectProvider<ConsistencyListener> listeners) {
 		RwRoutingProperties.Consistency consistency = properties.getConsistency();
 		DatabaseDialect urlDialect = dialectForUrl(properties, writer);
+		// The monitor is created after the routing data source (it monitors its routes), so it is
+		// looked up on first use, once: every write and read asks for it.
+		SingletonSupplier<ReplicaMonitor> monitorOnce = SingletonSupplier.of(monitor::getIfAvailable);
 		return new ConsistencyGuard(consistency.getMode(), context, () -> {
-			ReplicaMonitor replicaMonitor = monitor.getIfAvailable();
+			ReplicaMonitor replicaMonitor = monitorOnce.get();
 			DatabaseDialect detected = (replicaMonitor != null) ? replicaMonitor.dialect() : null;
 			return (detected != null) ? detected : urlDialect;
 		}, () -> {
-			ReplicaMonitor replicaMonitor = monitor.getIfAvailable();
+			ReplicaMonitor replicaMonitor = monitorOnce.get();
 			return (replicaMonitor != null) ? replicaMonitor.writerIdentity() : null;
 		}, consistency.getMaxWait(), consistency.getTtl(), consistency.getTimeWindow(),
 				listeners.orderedStream().toList(), System::currentTimeMillis);

@@ -160,6 +160,16 @@ public class RwRoutingProperties {
 		 */
 		private @Nullable Duration maxLag;
 
+		/**
+		 * Whether every connection of this reader reaches one and the same node. Then a read carrying
+		 * a consistency token may trust the replay position the monitor saw on that node, without a
+		 * round trip. Set it to false when the URL spreads connections over several replicas (a
+		 * reader or custom endpoint, an RDS Proxy endpoint, a load balancer, DNS round robin): each
+		 * such read then asks its own connection. Defaults to false for multi-host URLs and for
+		 * Aurora reader/custom and RDS Proxy host names, true otherwise.
+		 */
+		private @Nullable Boolean singleNode;
+
 		public @Nullable String getUrl() {
 			return this.url;
 		}
@@ -202,6 +212,14 @@ public class RwRoutingProperties {
 
 		public void setMaxLag(@Nullable Duration maxLag) {
 			this.maxLag = maxLag;
+		}
+
+		public @Nullable Boolean getSingleNode() {
+			return this.singleNode;
+		}
+
+		public void setSingleNode(@Nullable Boolean singleNode) {
+			this.singleNode = singleNode;
 		}
 
 	}
@@ -267,9 +285,11 @@ public class RwRoutingProperties {
 
 		/**
 		 * How long a read may wait for a replica to replay the caller's newest write before it runs
-		 * on the writer. Zero never waits.
+		 * on the writer. Zero (the default) never waits: a replica that is not known or found to have
+		 * the write leaves the read to the writer at once. A wait takes reads off the writer at the
+		 * price of read latency; a replica that should not catch up within it is not waited for.
 		 */
-		private Duration maxWait = Duration.ofMillis(20);
+		private Duration maxWait = Duration.ZERO;
 
 		/**
 		 * How long a consistency token counts after the write that advanced it.

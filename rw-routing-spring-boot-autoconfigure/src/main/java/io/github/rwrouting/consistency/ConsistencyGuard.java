@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -95,9 +96,9 @@ public final class ConsistencyGuard {
 	}
 
 	/**
-	 * A transaction that wrote has just committed on this writer connection: capture its position
-	 * into the current scope's token. Never fails: without a position the token keeps the commit
-	 * time, which replicas are checked against instead, and without a known cluster the entry
+	 * A statement that wrote has just run in auto-commit mode on this writer connection: capture its
+	 * position into the current scope's token. Never fails: without a position the token keeps the
+	 * commit time, which replicas are checked against instead, and without a known cluster the entry
 	 * applies to any cluster.
 	 * @param connection the writer connection, in auto-commit mode, or {@code null} when it cannot
 	 * be used
@@ -125,10 +126,52 @@ public final class ConsistencyGuard {
 			logger.debug("Could not read the commit position", ex);
 			outcome(ConsistencyOutcome.CAPTURE_FAILED);
 		}
-		if (identity == null) {
-			identity = ANY_CLUSTER;
+		advance(position, identity, now);
+	}
+
+	/**
+	 * Commit a transaction that wrote on this writer connection and capture its position into the
+	 * current scope's token, in the same round trip where the dialect allows it.
+	 * @param connection the writer connection, in the transaction
+	 * @throws SQLException if the commit failed (then nothing is captured)
+	 */
+	public void commitWritten(Connection connection) throws SQLException {
+		DatabaseDialect currentDialect = this.dialect.get();
+		if (this.mode == ConsistencyMode.TIME_WINDOW || currentDialect == null) {
+			connection.commit();
+			written(null);
+			return;
 		}
-		ConsistencyToken.Entry entry = new ConsistencyToken.Entry(identity.clusterId(), identity.timeline(), position,
+		long position = currentDialect.commitWithPosition(connection);
+		long now = this.clock.getAsLong();
+		ClusterIdentity identity = knownIdentity();
+		if (identity == null) {
+			identity = identityOutsideTransaction(connection, currentDialect);
+		}
+		outcome(ConsistencyOutcome.CAPTURED);
+		advance(position, identity, now);
+	}
+
+	private @Nullable ClusterIdentity identityOutsideTransaction(Connection connection, DatabaseDialect currentDialect) {
+		// Without a monitor, once per process: read in auto-commit mode, so no transaction stays open.
+		try {
+			connection.setAutoCommit(true);
+			try {
+				return identity(connection, currentDialect);
+			}
+			finally {
+				connection.setAutoCommit(false);
+			}
+		}
+		catch (SQLException ex) {
+			logger.debug("Could not read the cluster identity", ex);
+			return null;
+		}
+	}
+
+	private void advance(long position, @Nullable ClusterIdentity identity, long now) {
+		ClusterIdentity cluster = (identity != null) ? identity : ANY_CLUSTER;
+		ConsistencyToken.Entry entry = new ConsistencyToken.Entry(cluster.clusterId(), cluster.timeline(), position,
 				now);
 		ConsistencyToken current = this.context.current();
 		long expiresAt = now + this.ttlMillis;
@@ -196,24 +239,48 @@ public final class ConsistencyGuard {
 	}
 
 	/**
-	 * Whether waiting for a replica is pointless: the monitor measured it further behind than a read
-	 * may wait, and it was not already known to be past the write.
+	 * How long until a replica replays the write, if its lag stays what the monitor measured: the
+	 * replica replays a commit about its lag after the commit.
+	 * @param entry the requirement
 	 * @param replicaLagNanos the replica's lag as the monitor last measured it
-	 * @return {@code true} if the read should go to the writer without waiting
+	 * @return the expected wait in nanoseconds, zero or less when the replica should have it by now
 	 */
-	public boolean tooFarBehind(long replicaLagNanos) {
-		return replicaLagNanos > this.maxWaitNanos;
+	public long expectedWaitNanos(ConsistencyToken.Entry entry, long replicaLagNanos) {
+		return replicaLagNanos - ageNanos(entry);
+	}
+
+	/**
+	 * Whether asking the replica is pointless: at its measured lag it will not have replayed the
+	 * write within {@code max-wait}, or the write has no position to ask about (Aurora, a failed
+	 * capture).
+	 * @param entry the requirement
+	 * @param expectedWaitNanos from {@link #expectedWaitNanos}
+	 * @return {@code true} if the read should go to the writer without asking the replica
+	 */
+	public boolean tooFarBehind(ConsistencyToken.Entry entry, long expectedWaitNanos) {
+		return entry.position() < 0 || this.dialect.get() == null || expectedWaitNanos > this.maxWaitNanos;
+	}
+
+	/**
+	 * How long ago the write was committed.
+	 * @param entry the requirement
+	 * @return the time since its commit, in nanoseconds
+	 */
+	public long ageNanos(ConsistencyToken.Entry entry) {
+		return TimeUnit.MILLISECONDS.toNanos(Math.max(0, this.clock.getAsLong() - entry.commitTimeMillis()));
 	}
 
 	/**
 	 * Whether the replica behind a borrowed connection has replayed a write, waiting at most
 	 * {@code max-wait}. Runs in auto-commit mode, before the read's transaction begins, so the
-	 * read's snapshot is taken after the check.
+	 * read's snapshot is taken after the check. When the replica is behind, the first look again is
+	 * at the expected catch-up time, then every millisecond: each look is a query on the replica.
 	 * @param connection a reader connection, in auto-commit mode
 	 * @param entry the requirement
+	 * @param expectedWaitNanos from {@link #expectedWaitNanos}
 	 * @return {@code true} if the replica has replayed it
 	 */
-	public boolean awaitReplayed(Connection connection, ConsistencyToken.Entry entry) {
+	public boolean awaitReplayed(Connection connection, ConsistencyToken.Entry entry, long expectedWaitNanos) {
 		DatabaseDialect currentDialect = this.dialect.get();
 		if (currentDialect == null || entry.position() < 0) {
 			return false;
@@ -228,6 +295,7 @@ public final class ConsistencyGuard {
 			}
 			long start = System.nanoTime();
 			long deadline = start + this.maxWaitNanos;
+			long pause = Math.max(POLL_NANOS, expectedWaitNanos);
 			while (true) {
 				long remaining = deadline - System.nanoTime();
 				if (remaining <= 0) {
@@ -235,7 +303,8 @@ public final class ConsistencyGuard {
 					return false;
 				}
 				// A bounded poll: the replica's replay cannot be waited on before PostgreSQL 19.
-				LockSupport.parkNanos(Math.min(POLL_NANOS, remaining));
+				LockSupport.parkNanos(Math.min(pause, remaining));
+				pause = POLL_NANOS;
 				if (currentDialect.replayPosition(connection) >= entry.position()) {
 					waited(System.nanoTime() - start, true);
 					outcome(ConsistencyOutcome.REPLICA_WAITED);

@@ -29,8 +29,9 @@ public enum ConsistencyOutcome {
 	WRITER_FALLBACK("writer-fallback"),
 
 	/**
-	 * The replica's measured lag exceeds {@code max-wait}: waiting would not help, the read ran on
-	 * the writer at once.
+	 * The replica was not known to have replayed the write, and at its measured lag would not within
+	 * {@code max-wait} (or the write has no position to ask about): the read ran on the writer at
+	 * once, without asking the replica.
 	 */
 	WRITER_REPLICA_BEHIND("writer-replica-behind"),
 

@@ -8,6 +8,8 @@ package io.github.rwrouting.routing;
  */
 public final class ReaderHealth {
 
+	private final boolean singleNode;
+
 	private volatile boolean available = true;
 
 	private volatile RouteReason unavailableReason = RouteReason.READER_DOWN;
@@ -18,7 +20,8 @@ public final class ReaderHealth {
 
 	private volatile long appliedUntilMillis = Long.MIN_VALUE;
 
-	ReaderHealth() {
+	ReaderHealth(boolean singleNode) {
+		this.singleNode = singleNode;
 	}
 
 	/**
@@ -36,12 +39,19 @@ public final class ReaderHealth {
 	 * Whether the reader is known, without asking it, to show a write.
 	 * @param position the write's commit position, or {@code -1} if unknown
 	 * @param commitTimeMillis the write's commit time
-	 * @return {@code true} if the monitor last saw the reader past it
+	 * @return {@code true} if the monitor last saw the reader past it; never by position when the
+	 * reader's connections may reach other nodes than the monitor's
 	 */
 	public boolean hasReplayed(long position, long commitTimeMillis) {
-		long replayed = this.replayPosition;
-		if (position >= 0 && replayed >= 0) {
-			return replayed >= position;
+		if (position >= 0) {
+			if (!this.singleNode) {
+				// The monitor saw one of the nodes behind the endpoint; the read may land on another.
+				return false;
+			}
+			long replayed = this.replayPosition;
+			if (replayed >= 0) {
+				return replayed >= position;
+			}
 		}
 		return this.appliedUntilMillis >= commitTimeMillis;
 	}
@@ -64,6 +74,17 @@ public final class ReaderHealth {
 		this.lagNanos = lagNanos;
 		this.unavailableReason = reason;
 		this.available = false;
+	}
+
+	/**
+	 * A read found the reader at least this far behind; the monitor's next poll measures it again.
+	 * @param lagNanos a lower bound of its current lag
+	 */
+	public void lagsAtLeast(long lagNanos) {
+		// Racy by design: losing one of two concurrent raises only costs one wasted wait.
+		if (lagNanos > this.lagNanos) {
+			this.lagNanos = lagNanos;
+		}
 	}
 
 	/**

@@ -22,11 +22,11 @@ public final class Route {
 
 	private final Role role;
 
-	private final ReaderHealth health = new ReaderHealth();
+	private final ReaderHealth health;
 
 	private final DataSource dataSource;
 
-	private Route(String name, String poolName, Role role, DataSource dataSource) {
+	private Route(String name, String poolName, Role role, DataSource dataSource, boolean singleNode) {
 		Assert.hasText(name, "'name' must not be empty");
 		Assert.hasText(poolName, "'poolName' must not be empty");
 		Assert.notNull(dataSource, "'dataSource' must not be null");
@@ -34,6 +34,7 @@ public final class Route {
 		this.poolName = poolName;
 		this.role = role;
 		this.dataSource = dataSource;
+		this.health = new ReaderHealth(singleNode);
 	}
 
 	/**
@@ -43,7 +44,7 @@ public final class Route {
 	 * @return the route
 	 */
 	public static Route writer(String poolName, DataSource dataSource) {
-		return new Route(WRITER_NAME, poolName, Role.WRITER, dataSource);
+		return new Route(WRITER_NAME, poolName, Role.WRITER, dataSource, true);
 	}
 
 	/**
@@ -54,7 +55,19 @@ public final class Route {
 	 * @return the route
 	 */
 	public static Route reader(String name, String poolName, DataSource dataSource) {
-		return new Route(name, poolName, Role.READER, dataSource);
+		return reader(name, poolName, dataSource, true);
+	}
+
+	/**
+	 * Create a reader route.
+	 * @param name the reader name, as configured and as shown in metrics
+	 * @param poolName the name of the reader's pool, as shown by the route header
+	 * @param dataSource the reader pool
+	 * @param singleNode whether every connection of the pool reaches the node the monitor watches
+	 * @return the route
+	 */
+	public static Route reader(String name, String poolName, DataSource dataSource, boolean singleNode) {
+		return new Route(name, poolName, Role.READER, dataSource, singleNode);
 	}
 
 	/**

@@ -140,15 +140,20 @@ final class RoutedConnection implements Connection {
 			guard.outcome(ConsistencyOutcome.REPLICA_CAUGHT_UP);
 			return borrowFromReader(caughtUp);
 		}
-		if (guard.tooFarBehind(readerDecision.route().health().lagNanos())) {
+		ReaderHealth health = readerDecision.route().health();
+		long expectedWait = guard.expectedWaitNanos(required, health.lagNanos());
+		if (guard.tooFarBehind(required, expectedWait)) {
 			guard.outcome(ConsistencyOutcome.WRITER_REPLICA_BEHIND);
 			return borrow(this.owner.getPolicy().writerDecision(RouteReason.CONSISTENCY));
 		}
 		Connection connection = borrowFromReader(readerDecision);
-		if (!this.decision.route().isReader() || guard.awaitReplayed(connection, required)) {
+		if (!this.decision.route().isReader() || guard.awaitReplayed(connection, required, expectedWait)) {
 			return connection;
 		}
 		connection.close();
+		// Not replayed a write this old: the replica lags at least that much. Until the monitor
+		// measures again, the next reads go to the writer at once instead of waiting in vain.
+		health.lagsAtLeast(guard.ageNanos(required));
 		guard.outcome(ConsistencyOutcome.WRITER_FALLBACK);
 		return borrow(this.owner.getPolicy().writerDecision(RouteReason.CONSISTENCY));
 	}
@@ -198,7 +203,7 @@ final class RoutedConnection implements Connection {
 
 	/**
 	 * A statement that may have written just ran on the writer: capture the commit position now in
-	 * auto-commit mode, else when the transaction commits.
+	 * auto-commit mode, else together with the transaction's COMMIT.
 	 */
 	void wrote() throws SQLException {
 		if (this.autoCommit) {
@@ -221,29 +226,11 @@ final class RoutedConnection implements Connection {
 		return true;
 	}
 
-	private void captureCommitPosition(Connection connection) {
+	private void captureCommitPosition(@Nullable Connection connection) {
 		ConsistencyGuard guard = this.owner.consistency();
-		if (guard == null || !guard.capturesWrites() || connection == null) {
-			return;
-		}
-		// Read the position outside any transaction: no BEGIN, and nothing left open on the connection.
-		// The transaction has committed: whatever happens here must not fail it.
-		try {
-			boolean manualCommit = !connection.getAutoCommit();
-			if (manualCommit) {
-				connection.setAutoCommit(true);
-			}
-			try {
-				guard.written(connection);
-			}
-			finally {
-				if (manualCommit) {
-					connection.setAutoCommit(false);
-				}
-			}
-		}
-		catch (SQLException ex) {
-			guard.written(null);
+		if (guard != null && guard.capturesWrites()) {
+			// In auto-commit mode the statement has committed: the position is read outside any transaction.
+			guard.written(connection);
 		}
 	}
 
@@ -393,11 +380,10 @@ final class RoutedConnection implements Connection {
 			return;
 		}
 		try {
-			commit(connection);
-			if (this.wroteInTransaction) {
-				this.wroteInTransaction = false;
-				captureCommitPosition(connection);
-			}
+			ConsistencyGuard guard = this.owner.consistency();
+			boolean capture = this.wroteInTransaction && guard != null && guard.capturesWrites();
+			this.wroteInTransaction = false;
+			commit(connection, capture ? guard : null);
 		}
 		finally {
 			this.wroteInTransaction = false;
@@ -405,9 +391,17 @@ final class RoutedConnection implements Connection {
 		}
 	}
 
-	private static void commit(Connection connection) throws SQLException {
+	/**
+	 * Commit, and for a transaction that wrote capture its position in the same round trip.
+	 */
+	private static void commit(Connection connection, @Nullable ConsistencyGuard capturing) throws SQLException {
 		try {
-			connection.commit();
+			if (capturing != null) {
+				capturing.commitWritten(connection);
+			}
+			else {
+				connection.commit();
+			}
 		}
 		catch (SQLException ex) {
 			if (RoutedStatements.isConnectionFailure(ex)) {

@@ -47,6 +47,12 @@ public class AuroraPostgresDialect extends PostgresDialect {
 	}
 
 	@Override
+	public long commitWithPosition(Connection connection) throws SQLException {
+		connection.commit();
+		return NodeProbe.UNKNOWN;
+	}
+
+	@Override
 	public long replayPosition(Connection connection) {
 		return NodeProbe.UNKNOWN;
 	}

@@ -39,6 +39,20 @@ public interface DatabaseDialect {
 	long commitPosition(Connection connection) throws SQLException;
 
 	/**
+	 * Commit the transaction open on a writer connection and read its commit position, in one round
+	 * trip where the database allows it. The connection is in auto-commit mode false before and
+	 * after, with no transaction open after.
+	 * @param connection the writer connection, in a transaction that wrote
+	 * @return the position, or {@link NodeProbe#UNKNOWN} when the database has none
+	 * @throws SQLException if the commit failed, or the connection failed so that whether it
+	 * committed is unknown
+	 */
+	default long commitWithPosition(Connection connection) throws SQLException {
+		connection.commit();
+		return NodeProbe.UNKNOWN;
+	}
+
+	/**
 	 * The position a replica has replayed.
 	 * @param connection a connection to the replica, in auto-commit mode
 	 * @return the position, or {@link NodeProbe#UNKNOWN} when the database has none

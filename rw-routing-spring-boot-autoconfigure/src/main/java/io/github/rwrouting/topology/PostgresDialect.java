@@ -1,9 +1,9 @@
 package io.github.rwrouting.topology;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -31,10 +31,14 @@ public class PostgresDialect implements DatabaseDialect {
 
 	// With synchronous_commit off the commit record may not be flushed yet: only the insert position
 	// is a safe bound then. Otherwise the flush position is, and it is much tighter under concurrent
-	// writers (more reads qualify for a replica).
-	private static final String COMMIT_POSITION = "select pg_wal_lsn_diff(case when "
-			+ "current_setting('synchronous_commit') = 'off' then pg_current_wal_insert_lsn() "
-			+ "else pg_current_wal_flush_lsn() end, '0/0')::bigint";
+	// writers (more reads qualify for a replica). NULL rather than an error on a standby.
+	private static final String COMMIT_POSITION = "select case when pg_is_in_recovery() then null else "
+			+ "pg_wal_lsn_diff(case when current_setting('synchronous_commit') = 'off' then "
+			+ "pg_current_wal_insert_lsn() else pg_current_wal_flush_lsn() end, '0/0')::bigint end";
+
+	// Sent together, answered together: the server finishes a COMMIT (flushed, and waited for by
+	// synchronous standbys) before it runs the next statement of the same batch.
+	private static final String COMMIT_THEN_POSITION = "commit; " + COMMIT_POSITION;
 
 	private static final String REPLAY_POSITION = "select pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::bigint";
 
@@ -69,6 +73,28 @@ public class PostgresDialect implements DatabaseDialect {
 	}
 
 	@Override
+	public long commitWithPosition(Connection connection) throws SQLException {
+		long position = NodeProbe.UNKNOWN;
+		try (PreparedStatement statement = connection.prepareStatement(COMMIT_THEN_POSITION)) {
+			statement.execute();
+			if (statement.getMoreResults()) {
+				try (ResultSet result = statement.getResultSet()) {
+					if (result.next()) {
+						long value = result.getLong(1);
+						position = result.wasNull() ? NodeProbe.UNKNOWN : value;
+					}
+				}
+			}
+		}
+		// An error here after the COMMIT went through can only be a lost connection (the query fails
+		// neither on a primary nor on a standby), which reports the commit's outcome as unknown anyway.
+		// The server's transaction is over; this ends it for the driver and the pool too, without a
+		// round trip.
+		connection.commit();
+		return position;
+	}
+
+	@Override
 	public long replayPosition(Connection connection) throws SQLException {
 		return queryPosition(connection, REPLAY_POSITION);
 	}
@@ -89,7 +115,10 @@ public class PostgresDialect implements DatabaseDialect {
 	 * Run a query and read its first row, or {@code null} when it returns none.
 	 */
 	static <T> T query(Connection connection, String sql, RowReader<T> reader) throws SQLException {
-		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+		// Prepared: the driver keeps it per connection, so a hot query is parsed and planned once
+		// (pgjdbc: from its fifth use, unless prepareThreshold says otherwise).
+		try (PreparedStatement statement = connection.prepareStatement(sql);
+				ResultSet result = statement.executeQuery()) {
 			return result.next() ? reader.read(result) : null;
 		}
 	}

@@ -54,7 +54,7 @@ public class ReplicaMonitor implements SmartLifecycle {
 
 	private final List<WriterRoleListener> writerRoleListeners;
 
-	private final WriterHistory writerHistory = new WriterHistory(HISTORY_SIZE);
+	private final WriterHistory writerHistory;
 
 	private volatile @Nullable DatabaseDialect dialect;
 
@@ -78,6 +78,8 @@ public class ReplicaMonitor implements SmartLifecycle {
 		this.dialectResolver = dialectResolver;
 		this.interval = interval;
 		this.timeout = timeout;
+		// Two intervals: one missed writer poll is tolerated, a writer that is no longer polled is not.
+		this.writerHistory = new WriterHistory(HISTORY_SIZE, interval.multipliedBy(2).toNanos());
 		this.writerRoleListeners = List.copyOf(writerRoleListeners);
 		if (connectors.isEmpty()) {
 			return; // a database without a dialect: nothing to poll, every reader keeps serving

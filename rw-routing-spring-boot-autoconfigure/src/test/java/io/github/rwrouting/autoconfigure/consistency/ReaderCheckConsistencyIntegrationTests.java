@@ -1,0 +1,191 @@
+package io.github.rwrouting.autoconfigure.consistency;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.github.rwrouting.autoconfigure.ClusterProperties;
+import io.github.rwrouting.autoconfigure.RwRoutingAutoConfiguration;
+import io.github.rwrouting.autoconfigure.RwRoutingMetricsAutoConfiguration;
+import io.github.rwrouting.autoconfigure.Sql;
+import io.github.rwrouting.consistency.ConsistencyContext;
+import io.github.rwrouting.metrics.RoutingMetrics;
+import io.github.rwrouting.test.PostgresCluster;
+import io.github.rwrouting.test.PostgresNode;
+import io.github.rwrouting.test.ReplicatedPostgres;
+import io.github.rwrouting.topology.ReplicaMonitor;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Reads that carry a token and ask the replica behind their own connection whether it has replayed
+ * the write, against two real replicas.
+ */
+@ReplicatedPostgres(replicas = 2)
+class ReaderCheckConsistencyIntegrationTests {
+
+	private static final int WRITES = 30;
+
+	private static PostgresCluster cluster;
+
+	@BeforeAll
+	static void createSchema(PostgresCluster postgres) throws SQLException {
+		cluster = postgres;
+		Sql.execute(cluster.primary(), "create table notes (id serial primary key, text text not null)");
+		cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
+	}
+
+	private ApplicationContextRunner runner(String readerUrl, String... extra) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RwRoutingAutoConfiguration.class,
+					RwRoutingMetricsAutoConfiguration.class, DataSourceAutoConfiguration.class,
+					DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
+					JdbcTemplateAutoConfiguration.class, JdbcClientAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.url=" + cluster.primary().jdbcUrl(),
+					"spring.datasource.username=" + cluster.username(),
+					"spring.datasource.password=" + cluster.password(),
+					"spring.datasource.hikari.maximum-pool-size=6", "rw-routing.readers.replicas.url=" + readerUrl,
+					"rw-routing.monitor.interval=100ms", "rw-routing.max-lag=1h",
+					"rw-routing.consistency.signing-key=reader-check-signing-key")
+			.withPropertyValues(extra);
+	}
+
+	/**
+	 * Without a monitor nothing is known of the replica: each read asks it, and runs there once it
+	 * has replayed the write (at once, or within max-wait), else on the writer.
+	 */
+	@Test
+	void withoutAMonitorEachReadAsksTheReplicaBehindItsConnection() {
+		PostgresNode replica = cluster.replica(2);
+		runner(replica.jdbcUrl(), "rw-routing.monitor.enabled=false", "rw-routing.consistency.max-wait=2s")
+			.run((context) -> {
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			context.getBean(RoutingMetrics.class).bindTo(registry);
+			ConsistencyContext consistency = context.getBean(ConsistencyContext.class);
+			JdbcClient jdbc = context.getBean(JdbcClient.class);
+			consistency.set(null);
+			try {
+				write(context, jdbc, "checked");
+				replica.awaitReplay(cluster.primary().currentLsn(), Duration.ofSeconds(10));
+				assertThat(read(context, jdbc, "checked")).isEqualTo(new Read(1, replica.port()));
+				assertThat(outcomes(registry, "replica-checked")).isEqualTo(1);
+				replica.setApplyDelay(Duration.ofMillis(300));
+				try {
+					write(context, jdbc, "delayed");
+					assertThat(read(context, jdbc, "delayed")).as("waited for").isEqualTo(new Read(1, replica.port()));
+					assertThat(outcomes(registry, "replica-waited")).isEqualTo(1);
+					assertThat(registry.get(RoutingMetrics.CONSISTENCY_WAIT).tag("result", "caught-up").timer().count())
+						.isEqualTo(1);
+				}
+				finally {
+					replica.setApplyDelay(Duration.ZERO);
+				}
+				replica.pauseReplay();
+				try {
+					write(context, jdbc, "not yet replayed");
+					assertThat(read(context, jdbc, "not yet replayed"))
+						.isEqualTo(new Read(1, cluster.primary().port()));
+					assertThat(outcomes(registry, "writer-fallback")).isEqualTo(1);
+					assertThat(registry.get(RoutingMetrics.CONSISTENCY_WAIT).tag("result", "timed-out").timer().count())
+						.isEqualTo(1);
+				}
+				finally {
+					replica.resumeReplay();
+				}
+			}
+			finally {
+				consistency.set(null);
+			}
+		});
+	}
+
+	/**
+	 * One reader whose URL spreads connections over both replicas (a pgjdbc multi-host URL with
+	 * {@code loadBalanceHosts}, like a reader endpoint), one of them with replay paused: the replay
+	 * position the monitor saw on whichever node its own connection reached says nothing about the
+	 * node a read lands on, so every read that carries a token asks its own connection.
+	 */
+	@Test
+	void readsCarryingATokenNeverTrustTheMonitorsNodeAndNeverMissTheirWrite() {
+		PostgresNode paused = cluster.replica(1);
+		PostgresNode running = cluster.replica(2);
+		String spreading = "jdbc:postgresql://127.0.0.1:" + paused.port() + ",127.0.0.1:" + running.port()
+				+ paused.jdbcUrl().substring(paused.jdbcUrl().lastIndexOf('/')) + "?loadBalanceHosts=true";
+		runner(spreading)
+			.run((context) -> {
+				SimpleMeterRegistry registry = new SimpleMeterRegistry();
+				context.getBean(RoutingMetrics.class).bindTo(registry);
+				ReplicaMonitor monitor = context.getBean(ReplicaMonitor.class);
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> monitor.statuses().stream().allMatch((status) -> status.up()));
+				ConsistencyContext consistency = context.getBean(ConsistencyContext.class);
+				JdbcClient jdbc = context.getBean(JdbcClient.class);
+				Map<String, Integer> servedBy = new HashMap<>();
+				paused.pauseReplay();
+				consistency.set(null);
+				try {
+					for (int i = 0; i < WRITES; i++) {
+						String text = "note " + i;
+						write(context, jdbc, text);
+						// Let the monitor poll after the write: a node it watches may now be past it.
+						String written = cluster.primary().currentLsn();
+						running.awaitReplay(written, Duration.ofSeconds(10));
+						long polls = monitor.statuses().get(1).checkedAt().toEpochMilli();
+						await().atMost(Duration.ofSeconds(5))
+							.until(() -> monitor.statuses().get(1).checkedAt().toEpochMilli() > polls);
+						Read read = read(context, jdbc, text);
+						assertThat(read.found()).as("read %d finds its own write", i).isEqualTo(1);
+						servedBy.merge(ClusterProperties.nodeName(cluster, read.port()), 1, Integer::sum);
+					}
+				}
+				finally {
+					consistency.set(null);
+					paused.resumeReplay();
+				}
+				// Which replica a read could use depends on which node its pooled connection reached.
+				assertThat(servedBy).doesNotContainKey(paused.name());
+				assertThat(outcomes(registry, "replica-caught-up")).as("reads routed on the monitor's word alone").isZero();
+				System.out.printf("spreading reader, %d write-then-read pairs: served by %s%n", WRITES, servedBy);
+			});
+	}
+
+	private static void write(AssertableApplicationContext context, JdbcClient jdbc, String text) {
+		new TransactionTemplate(context.getBean(PlatformTransactionManager.class))
+			.executeWithoutResult((status) -> jdbc.sql("insert into notes (text) values (?)").param(text).update());
+	}
+
+	private static Read read(AssertableApplicationContext context, JdbcClient jdbc, String text) {
+		TransactionTemplate readOnly = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+		readOnly.setReadOnly(true);
+		return readOnly.execute((status) -> jdbc.sql("select count(*), inet_server_port() from notes where text = ?")
+			.param(text)
+			.query((rs, row) -> new Read(rs.getInt(1), rs.getInt(2)))
+			.single());
+	}
+
+	private static double outcomes(SimpleMeterRegistry registry, String outcome) {
+		return registry.get(RoutingMetrics.CONSISTENCY).tag("outcome", outcome).counter().count();
+	}
+
+	record Read(int found, int port) {
+
+	}
+
+}
