@@ -27,11 +27,13 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -114,6 +116,41 @@ class ReaderCheckConsistencyIntegrationTests {
 				consistency.set(null);
 			}
 		});
+	}
+
+	/**
+	 * The commit position is read in the COMMIT's own round trip: a COMMIT that fails (a deferred
+	 * foreign key) still fails the transaction with the database's error, advances no token, and
+	 * leaves the connection usable.
+	 */
+	@Test
+	void aFailedCommitFailsTheTransactionAndAdvancesNoToken() throws SQLException {
+		Sql.execute(cluster.primary(), "create table parents (id int primary key)");
+		Sql.execute(cluster.primary(), "create table children (parent int not null references parents "
+				+ "deferrable initially deferred)");
+		runner(cluster.replica(2).jdbcUrl(), "spring.datasource.hikari.maximum-pool-size=1").run((context) -> {
+			ConsistencyContext consistency = context.getBean(ConsistencyContext.class);
+			JdbcClient jdbc = context.getBean(JdbcClient.class);
+			TransactionTemplate writes = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+			consistency.set(null);
+			try {
+				assertThatExceptionOfType(DataAccessException.class)
+					.isThrownBy(() -> writes.executeWithoutResult(
+							(status) -> jdbc.sql("insert into children (parent) values (42)").update()))
+					.satisfies((ex) -> assertThat(((SQLException) ex.getMostSpecificCause()).getSQLState())
+						.isEqualTo("23503"));
+				assertThat(consistency.current()).as("no token for a transaction that did not commit").isNull();
+				write(context, jdbc, "after a failed commit");
+				assertThat(consistency.current()).isNotNull();
+				assertThat(consistency.current().entries().get(0).position()).isPositive();
+			}
+			finally {
+				consistency.set(null);
+			}
+		});
+		assertThat(Sql.queryInt(cluster.primary(), "select count(*) from children")).isZero();
+		assertThat(Sql.queryInt(cluster.primary(), "select count(*) from notes where text = 'after a failed commit'"))
+			.isEqualTo(1);
 	}
 
 	/**
