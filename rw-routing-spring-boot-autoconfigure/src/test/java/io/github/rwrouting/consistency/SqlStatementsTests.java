@@ -26,6 +26,8 @@ class SqlStatementsTests {
 		assertThat(SqlStatements.isRead("with x as (insert into t values (1) returning id) select * from x")).isFalse();
 		assertThat(SqlStatements.isRead("explain analyze delete from t")).isFalse();
 		assertThat(SqlStatements.isRead("call do_something()")).isFalse();
+		assertThat(SqlStatements.isRead("{call do_something()}")).isFalse();
+		assertThat(SqlStatements.isRead("{? = call do_something(?)}")).isFalse();
 		assertThat(SqlStatements.isRead("create table t (id int)")).isFalse();
 		assertThat(SqlStatements.isRead("")).isFalse();
 	}
