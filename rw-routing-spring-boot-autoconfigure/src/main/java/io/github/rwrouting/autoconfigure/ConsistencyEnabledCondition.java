@@ -20,7 +20,7 @@ class ConsistencyEnabledCondition extends SpringBootCondition {
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 		ConsistencyMode mode = Binder.get(context.getEnvironment())
 			.bind("rw-routing.consistency.mode", ConsistencyMode.class)
-			.orElse(ConsistencyMode.READ_YOUR_WRITES);
+			.orElseGet(() -> new RwRoutingProperties.Consistency().getMode());
 		ConditionMessage.Builder message = ConditionMessage.forCondition("rw-routing consistency");
 		return (mode != ConsistencyMode.NONE) ? ConditionOutcome.match(message.because("mode is " + mode))
 				: ConditionOutcome.noMatch(message.because("mode is none"));

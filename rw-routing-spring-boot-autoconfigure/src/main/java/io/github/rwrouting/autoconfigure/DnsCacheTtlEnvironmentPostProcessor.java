@@ -26,7 +26,7 @@ class DnsCacheTtlEnvironmentPostProcessor implements EnvironmentPostProcessor {
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		Binder binder = Binder.get(environment);
 		boolean enabled = binder.bind("rw-routing.enabled", Boolean.class).orElse(true);
-		Duration ttl = binder.bind("rw-routing.failover.dns-cache-ttl", Duration.class).orElse(Duration.ofSeconds(5));
+		Duration ttl = binder.bind("rw-routing.failover.dns-cache-ttl", Duration.class).orElseGet(() -> new RwRoutingProperties.Failover().getDnsCacheTtl());
 		if (!enabled || ttl.isNegative() || isSet(Security.getProperty(SECURITY_PROPERTY))
 				|| isSet(System.getProperty(LEGACY_SYSTEM_PROPERTY))) {
 			return;

@@ -1,6 +1,7 @@
 package io.github.rwrouting.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +58,10 @@ final class MonitorConnectors {
 	}
 
 	private static List<Route> routes(RoutingPolicy policy) {
-		return java.util.stream.Stream.concat(java.util.stream.Stream.of(policy.writer()), policy.readers().stream())
-			.toList();
+		List<Route> routes = new ArrayList<>();
+		routes.add(policy.writer());
+		routes.addAll(policy.readers());
+		return routes;
 	}
 
 }

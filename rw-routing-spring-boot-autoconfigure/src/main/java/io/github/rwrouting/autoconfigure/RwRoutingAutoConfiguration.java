@@ -8,7 +8,6 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.rwrouting.consistency.ConsistencyGuard;
-import io.github.rwrouting.consistency.ConsistencyMode;
 import io.github.rwrouting.routing.Route;
 import io.github.rwrouting.routing.RouteListener;
 import io.github.rwrouting.routing.RoutingDataSource;
@@ -84,7 +83,7 @@ public final class RwRoutingAutoConfiguration {
 		RoutingPolicy policy = new RoutingPolicy(Route.writer(writer.getPoolName(), writer), readers,
 				properties.getNonTransactional(), properties.getBalancing());
 		return new RoutingDataSource(policy, listeners.orderedStream().toList(), writer.isAutoCommit(),
-				(consistency.mode() != ConsistencyMode.NONE) ? consistency : null,
+				consistency,
 				demotionListeners.orderedStream().toList());
 	}
 

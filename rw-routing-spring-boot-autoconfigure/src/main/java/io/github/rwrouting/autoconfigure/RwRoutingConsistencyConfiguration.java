@@ -2,6 +2,7 @@ package io.github.rwrouting.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Optional;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.rwrouting.consistency.ConsistencyContext;
@@ -31,8 +32,6 @@ class RwRoutingConsistencyConfiguration {
 
 	private static final Log logger = LogFactory.getLog(RwRoutingConsistencyConfiguration.class);
 
-	private static final int MIN_KEY_LENGTH = 16;
-
 	@Bean
 	ConsistencyContext rwRoutingConsistencyContext() {
 		return new ConsistencyContext();
@@ -50,9 +49,9 @@ class RwRoutingConsistencyConfiguration {
 			new SecureRandom().nextBytes(random);
 			return new ConsistencyTokenCodec(random);
 		}
-		if (key.length() < MIN_KEY_LENGTH) {
+		if (key.length() < ConsistencyTokenCodec.MIN_KEY_BYTES) {
 			throw new RwRoutingConfigurationException("rw-routing.consistency.signing-key",
-					"the signing key has fewer than " + MIN_KEY_LENGTH + " characters",
+					"the signing key has fewer than " + ConsistencyTokenCodec.MIN_KEY_BYTES + " characters",
 					"Set rw-routing.consistency.signing-key to a random secret of at least 32 characters, "
 							+ "the same on every instance (for example from an environment variable).");
 		}
@@ -66,14 +65,16 @@ class RwRoutingConsistencyConfiguration {
 		RwRoutingProperties.Consistency consistency = properties.getConsistency();
 		DatabaseDialect urlDialect = dialectForUrl(properties, writer);
 		// The monitor is created after the routing data source (it monitors its routes), so it is
-		// looked up on first use, once: every write and read asks for it.
-		SingletonSupplier<ReplicaMonitor> monitorOnce = SingletonSupplier.of(monitor::getIfAvailable);
+		// looked up on first use, once: every write and read asks for it. An Optional, so that "no
+		// monitor" is remembered too (SingletonSupplier tries again, under a lock, while it has null).
+		SingletonSupplier<Optional<ReplicaMonitor>> monitorOnce = SingletonSupplier
+			.of(() -> Optional.ofNullable(monitor.getIfAvailable()));
 		return new ConsistencyGuard(consistency.getMode(), context, () -> {
-			ReplicaMonitor replicaMonitor = monitorOnce.get();
+			ReplicaMonitor replicaMonitor = monitorOnce.obtain().orElse(null);
 			DatabaseDialect detected = (replicaMonitor != null) ? replicaMonitor.dialect() : null;
 			return (detected != null) ? detected : urlDialect;
 		}, () -> {
-			ReplicaMonitor replicaMonitor = monitorOnce.get();
+			ReplicaMonitor replicaMonitor = monitorOnce.obtain().orElse(null);
 			return (replicaMonitor != null) ? replicaMonitor.writerIdentity() : null;
 		}, consistency.getMaxWait(), consistency.getTtl(), consistency.getTimeWindow(),
 				listeners.orderedStream().toList(), System::currentTimeMillis);

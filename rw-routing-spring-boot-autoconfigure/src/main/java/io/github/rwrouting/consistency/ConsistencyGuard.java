@@ -88,14 +88,6 @@ public final class ConsistencyGuard {
 	}
 
 	/**
-	 * The consistency mode.
-	 * @return the mode
-	 */
-	public ConsistencyMode mode() {
-		return this.mode;
-	}
-
-	/**
 	 * A statement that wrote has just run in auto-commit mode on this writer connection: capture its
 	 * position into the current scope's token. Never fails: without a position the token keeps the
 	 * commit time, which replicas are checked against instead, and without a known cluster the entry
@@ -105,17 +97,19 @@ public final class ConsistencyGuard {
 	 */
 	public void written(@Nullable Connection connection) {
 		long now = this.clock.getAsLong();
-		DatabaseDialect currentDialect = this.dialect.get();
 		long position = -1;
 		ClusterIdentity identity = knownIdentity();
 		try {
+			DatabaseDialect currentDialect;
 			if (this.mode == ConsistencyMode.TIME_WINDOW) {
 				// The window needs only the commit time: no round trip.
 				outcome(ConsistencyOutcome.CAPTURED);
 			}
-			else if (currentDialect != null && connection != null) {
+			else if (connection != null && (currentDialect = this.dialect.get()) != null) {
 				position = currentDialect.commitPosition(connection);
-				identity = identity(connection, currentDialect);
+				if (identity == null) {
+					identity = fetchIdentity(connection, currentDialect);
+				}
 				outcome(ConsistencyOutcome.CAPTURED);
 			}
 			else {
@@ -157,7 +151,7 @@ public final class ConsistencyGuard {
 		try {
 			connection.setAutoCommit(true);
 			try {
-				return identity(connection, currentDialect);
+				return fetchIdentity(connection, currentDialect);
 			}
 			finally {
 				connection.setAutoCommit(false);
@@ -173,22 +167,15 @@ public final class ConsistencyGuard {
 		ClusterIdentity cluster = (identity != null) ? identity : ANY_CLUSTER;
 		ConsistencyToken.Entry entry = new ConsistencyToken.Entry(cluster.clusterId(), cluster.timeline(), position,
 				now);
-		ConsistencyToken current = this.context.current();
-		long expiresAt = now + this.ttlMillis;
-		this.context.set((current != null) ? current.advance(entry, expiresAt)
-				: new ConsistencyToken(List.of(entry), expiresAt));
+		this.context.merge(new ConsistencyToken(List.of(entry), now + this.ttlMillis));
 	}
 
-	private @Nullable ClusterIdentity identity(Connection connection, DatabaseDialect currentDialect)
-			throws SQLException {
-		ClusterIdentity identity = this.monitoredIdentity.get();
-		if (identity == null) {
-			identity = this.fetchedIdentity;
-			if (identity == null) {
-				identity = currentDialect.identity(connection);
-				this.fetchedIdentity = identity;
-			}
-		}
+	/**
+	 * Without a monitor: the cluster's identity, read once per process on a writer connection.
+	 */
+	private ClusterIdentity fetchIdentity(Connection connection, DatabaseDialect currentDialect) throws SQLException {
+		ClusterIdentity identity = currentDialect.identity(connection);
+		this.fetchedIdentity = identity;
 		return identity;
 	}
 
@@ -202,7 +189,8 @@ public final class ConsistencyGuard {
 		if (token == null || this.mode == ConsistencyMode.NONE) {
 			return null;
 		}
-		if (token.isExpired(this.clock.getAsLong())) {
+		long now = this.clock.getAsLong();
+		if (token.isExpired(now)) {
 			this.context.set(null);
 			outcome(ConsistencyOutcome.TOKEN_EXPIRED);
 			return null;
@@ -215,7 +203,7 @@ public final class ConsistencyGuard {
 			return null;
 		}
 		if (this.mode == ConsistencyMode.TIME_WINDOW
-				&& this.clock.getAsLong() - entry.commitTimeMillis() >= this.timeWindowMillis) {
+				&& now - entry.commitTimeMillis() >= this.timeWindowMillis) {
 			return null;
 		}
 		return entry;

@@ -21,6 +21,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ConsistencyTokenCodec {
 
+	/**
+	 * The shortest signing key accepted, in bytes.
+	 */
+	public static final int MIN_KEY_BYTES = 16;
+
 	private static final String PREFIX = "v1.";
 
 	private static final int MAX_ENTRIES = 16;
@@ -31,6 +36,13 @@ public final class ConsistencyTokenCodec {
 
 	private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
+	// Rejections carry no token: one instance each, so that a request without a token allocates nothing.
+	private static final Decoded NO_TOKEN = new Decoded(null, ConsistencyOutcome.NO_TOKEN);
+
+	private static final Decoded INVALID = new Decoded(null, ConsistencyOutcome.TOKEN_INVALID);
+
+	private static final Decoded EXPIRED = new Decoded(null, ConsistencyOutcome.TOKEN_EXPIRED);
+
 	private final Mac prototype;
 
 	/**
@@ -38,7 +50,7 @@ public final class ConsistencyTokenCodec {
 	 * @param key the signing key (at least 16 bytes)
 	 */
 	public ConsistencyTokenCodec(byte[] key) {
-		if (key.length < 16) {
+		if (key.length < MIN_KEY_BYTES) {
 			throw new IllegalArgumentException("The signing key must have at least 16 bytes");
 		}
 		try {
@@ -79,34 +91,34 @@ public final class ConsistencyTokenCodec {
 	 */
 	public Decoded decode(@Nullable String value, long nowMillis) {
 		if (value == null || value.isEmpty()) {
-			return new Decoded(null, ConsistencyOutcome.NO_TOKEN);
+			return NO_TOKEN;
 		}
 		if (!value.startsWith(PREFIX) || value.length() > 1024) {
-			return new Decoded(null, ConsistencyOutcome.TOKEN_INVALID);
+			return INVALID;
 		}
 		int dot = value.indexOf('.', PREFIX.length());
 		if (dot < 0) {
-			return new Decoded(null, ConsistencyOutcome.TOKEN_INVALID);
+			return INVALID;
 		}
 		String encodedPayload = value.substring(PREFIX.length(), dot);
 		try {
 			// Compare the canonical encodings: a signature with altered padding bits is rejected too.
 			byte[] signature = value.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
-			byte[] expected = ENCODER.encodeToString(sign(encodedPayload)).getBytes(StandardCharsets.US_ASCII);
+			byte[] expected = ENCODER.encode(sign(encodedPayload));
 			if (!MessageDigest.isEqual(signature, expected)) {
-				return new Decoded(null, ConsistencyOutcome.TOKEN_INVALID);
+				return INVALID;
 			}
 			ConsistencyToken token = read(ByteBuffer.wrap(DECODER.decode(encodedPayload)));
 			if (token == null) {
-				return new Decoded(null, ConsistencyOutcome.TOKEN_INVALID);
+				return INVALID;
 			}
 			if (token.isExpired(nowMillis)) {
-				return new Decoded(null, ConsistencyOutcome.TOKEN_EXPIRED);
+				return EXPIRED;
 			}
 			return new Decoded(token, null);
 		}
 		catch (IllegalArgumentException ex) {
-			return new Decoded(null, ConsistencyOutcome.TOKEN_INVALID);
+			return INVALID;
 		}
 	}
 

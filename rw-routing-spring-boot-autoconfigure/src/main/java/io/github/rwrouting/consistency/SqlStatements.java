@@ -11,6 +11,13 @@ import java.util.Locale;
  */
 public final class SqlStatements {
 
+	// Words that make a statement of that kind write.
+	private static final String[] SELECT_WRITES = { "into" };
+
+	private static final String[] WITH_WRITES = { "insert", "update", "delete", "merge", "into" };
+
+	private static final String[] EXPLAIN_WRITES = { "analyze", "analyse" };
+
 	private SqlStatements() {
 	}
 
@@ -22,25 +29,23 @@ public final class SqlStatements {
 	 * @return {@code true} if it only reads
 	 */
 	public static boolean isRead(String sql) {
-		String keyword = firstKeyword(sql);
-		String lower = null;
-		switch (keyword) {
-			case "show", "values", "table":
+		return switch (firstKeyword(sql)) {
+			case "show", "values", "table" -> true;
+			case "select" -> !containsAnyWord(sql, SELECT_WRITES);
+			case "with" -> !containsAnyWord(sql, WITH_WRITES);
+			case "explain" -> !containsAnyWord(sql, EXPLAIN_WRITES);
+			default -> false;
+		};
+	}
+
+	private static boolean containsAnyWord(String sql, String[] words) {
+		String lower = sql.toLowerCase(Locale.ROOT);
+		for (String word : words) {
+			if (containsWord(lower, word)) {
 				return true;
-			case "select":
-				lower = sql.toLowerCase(Locale.ROOT);
-				return !containsWord(lower, "into");
-			case "with":
-				lower = sql.toLowerCase(Locale.ROOT);
-				return !containsWord(lower, "insert") && !containsWord(lower, "update")
-						&& !containsWord(lower, "delete") && !containsWord(lower, "merge")
-						&& !containsWord(lower, "into");
-			case "explain":
-				lower = sql.toLowerCase(Locale.ROOT);
-				return !containsWord(lower, "analyze") && !containsWord(lower, "analyse");
-			default:
-				return false;
+			}
 		}
+		return false;
 	}
 
 	private static String firstKeyword(String sql) {

@@ -1,6 +1,9 @@
 package io.github.rwrouting.failover;
 
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +26,11 @@ public final class FailoverExceptions {
 	 * SQLSTATE transaction_resolution_unknown: the connection was lost while committing.
 	 */
 	public static final String TRANSACTION_RESOLUTION_UNKNOWN = "08007";
+
+	/**
+	 * SQLSTATE read_only_sql_transaction: a write on a hot standby or in a read-only transaction.
+	 */
+	public static final String READ_ONLY_SQL_TRANSACTION = "25006";
 
 	private FailoverExceptions() {
 	}
@@ -47,6 +55,16 @@ public final class FailoverExceptions {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Whether an error means the connection is gone: a connection exception, or a failover state.
+	 * @param ex the error
+	 * @return {@code true} if the connection cannot be used any more
+	 */
+	public static boolean isConnectionFailure(SQLException ex) {
+		return ex instanceof SQLNonTransientConnectionException || ex instanceof SQLTransientConnectionException
+				|| ex instanceof SQLRecoverableException || isFailoverState(ex.getSQLState());
 	}
 
 	/**

@@ -1,6 +1,8 @@
 package io.github.rwrouting.failover;
 
 import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
@@ -9,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryListener;
@@ -28,6 +31,9 @@ public class FailoverRetryInterceptor implements MethodInterceptor {
 	private final RetryTemplate retryTemplate;
 
 	private final RetryTemplate retryTemplateIncludingUnknownOutcome;
+
+	// The template each method uses, found from its annotations once rather than on every call.
+	private final Map<MethodClassKey, RetryTemplate> templates = new ConcurrentHashMap<>();
 
 	/**
 	 * Create an interceptor.
@@ -59,9 +65,14 @@ public class FailoverRetryInterceptor implements MethodInterceptor {
 			// Inside an outer transaction: only the outer boundary can be re-run.
 			return invocation.proceed();
 		}
-		FailoverRetry settings = settings(invocation);
-		RetryTemplate template = (settings != null && settings.retryUnknownCommitOutcome())
-				? this.retryTemplateIncludingUnknownOutcome : this.retryTemplate;
+		Method method = invocation.getMethod();
+		Class<?> targetClass = (invocation.getThis() != null) ? AopUtils.getTargetClass(invocation.getThis())
+				: method.getDeclaringClass();
+		RetryTemplate template = this.templates.computeIfAbsent(new MethodClassKey(method, targetClass), (key) -> {
+			FailoverRetry settings = settings(method, targetClass);
+			return (settings != null && settings.retryUnknownCommitOutcome())
+					? this.retryTemplateIncludingUnknownOutcome : this.retryTemplate;
+		});
 		try {
 			return template.execute(new Retryable<@Nullable Object>() {
 
@@ -82,10 +93,7 @@ public class FailoverRetryInterceptor implements MethodInterceptor {
 		}
 	}
 
-	private static @Nullable FailoverRetry settings(MethodInvocation invocation) {
-		Method method = invocation.getMethod();
-		Class<?> targetClass = (invocation.getThis() != null) ? AopUtils.getTargetClass(invocation.getThis())
-				: method.getDeclaringClass();
+	private static @Nullable FailoverRetry settings(Method method, Class<?> targetClass) {
 		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
 		FailoverRetry onMethod = AnnotatedElementUtils.findMergedAnnotation(specific, FailoverRetry.class);
 		return (onMethod != null) ? onMethod : AnnotatedElementUtils.findMergedAnnotation(targetClass,

@@ -18,7 +18,7 @@ public class WriterDemotedException extends SQLTransientConnectionException {
 	 */
 	public WriterDemotedException(String poolName, Throwable cause) {
 		super("The writer pool '" + poolName + "' reached a read-only node (the primary was demoted or DNS is stale); "
-				+ "its connections are being retired, retry the transaction", "25006", cause);
+				+ "its connections are being retired, retry the transaction", FailoverExceptions.READ_ONLY_SQL_TRANSACTION, cause);
 	}
 
 }

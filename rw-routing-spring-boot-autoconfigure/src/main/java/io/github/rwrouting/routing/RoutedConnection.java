@@ -131,8 +131,7 @@ final class RoutedConnection implements Connection {
 		}
 		ConsistencyOutcome writerOnly = guard.writerOnly(required);
 		if (writerOnly != null) {
-			guard.outcome(writerOnly);
-			return borrow(this.owner.getPolicy().writerDecision(RouteReason.CONSISTENCY));
+			return writerForConsistency(guard, writerOnly);
 		}
 		RouteDecision caughtUp = this.owner.getPolicy()
 			.decideCaughtUp(readerDecision.reason(), required.position(), required.commitTimeMillis());
@@ -143,8 +142,7 @@ final class RoutedConnection implements Connection {
 		ReaderHealth health = readerDecision.route().health();
 		long expectedWait = guard.expectedWaitNanos(required, health.lagNanos());
 		if (guard.tooFarBehind(required, expectedWait)) {
-			guard.outcome(ConsistencyOutcome.WRITER_REPLICA_BEHIND);
-			return borrow(this.owner.getPolicy().writerDecision(RouteReason.CONSISTENCY));
+			return writerForConsistency(guard, ConsistencyOutcome.WRITER_REPLICA_BEHIND);
 		}
 		Connection connection = borrowFromReader(readerDecision);
 		if (!this.decision.route().isReader() || guard.awaitReplayed(connection, required, expectedWait)) {
@@ -154,7 +152,11 @@ final class RoutedConnection implements Connection {
 		// Not replayed a write this old: the replica lags at least that much. Until the monitor
 		// measures again, the next reads go to the writer at once instead of waiting in vain.
 		health.lagsAtLeast(guard.ageNanos(required));
-		guard.outcome(ConsistencyOutcome.WRITER_FALLBACK);
+		return writerForConsistency(guard, ConsistencyOutcome.WRITER_FALLBACK);
+	}
+
+	private Connection writerForConsistency(ConsistencyGuard guard, ConsistencyOutcome outcome) throws SQLException {
+		guard.outcome(outcome);
 		return borrow(this.owner.getPolicy().writerDecision(RouteReason.CONSISTENCY));
 	}
 
@@ -202,12 +204,25 @@ final class RoutedConnection implements Connection {
 	}
 
 	/**
+	 * Whether a statement that may have written matters now: only with consistency on, and in a
+	 * transaction only until its first write.
+	 */
+	boolean tracksWrites() {
+		return this.owner.consistency() != null && (this.autoCommit || !this.wroteInTransaction);
+	}
+
+	/**
 	 * A statement that may have written just ran on the writer: capture the commit position now in
 	 * auto-commit mode, else together with the transaction's COMMIT.
 	 */
-	void wrote() throws SQLException {
+	void wrote() {
+		ConsistencyGuard guard = this.owner.consistency();
+		if (guard == null) {
+			return;
+		}
 		if (this.autoCommit) {
-			captureCommitPosition(this.target);
+			// The statement has committed: the position is read outside any transaction.
+			guard.written(this.target);
 		}
 		else {
 			this.wroteInTransaction = true;
@@ -224,14 +239,6 @@ final class RoutedConnection implements Connection {
 		}
 		this.owner.writerDemoted();
 		return true;
-	}
-
-	private void captureCommitPosition(@Nullable Connection connection) {
-		ConsistencyGuard guard = this.owner.consistency();
-		if (guard != null && guard.capturesWrites()) {
-			// In auto-commit mode the statement has committed: the position is read outside any transaction.
-			guard.written(connection);
-		}
 	}
 
 	boolean isFirstStatementPending() {
@@ -380,10 +387,7 @@ final class RoutedConnection implements Connection {
 			return;
 		}
 		try {
-			ConsistencyGuard guard = this.owner.consistency();
-			boolean capture = this.wroteInTransaction && guard != null && guard.capturesWrites();
-			this.wroteInTransaction = false;
-			commit(connection, capture ? guard : null);
+			commit(connection, this.wroteInTransaction ? this.owner.consistency() : null);
 		}
 		finally {
 			this.wroteInTransaction = false;
@@ -404,7 +408,7 @@ final class RoutedConnection implements Connection {
 			}
 		}
 		catch (SQLException ex) {
-			if (RoutedStatements.isConnectionFailure(ex)) {
+			if (FailoverExceptions.isConnectionFailure(ex)) {
 				// The COMMIT may or may not have reached the server: say so, so that nobody re-runs it blindly.
 				throw new SQLTransientConnectionException("The connection was lost while committing: the transaction "
 						+ "may or may not have committed", FailoverExceptions.TRANSACTION_RESOLUTION_UNKNOWN, ex);

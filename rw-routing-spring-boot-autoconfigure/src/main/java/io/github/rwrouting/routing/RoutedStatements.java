@@ -1,14 +1,14 @@
 package io.github.rwrouting.routing;
 
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.sql.CallableStatement;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,18 +38,40 @@ import org.jspecify.annotations.Nullable;
  */
 final class RoutedStatements {
 
-	/**
-	 * SQLSTATE read_only_sql_transaction: PostgreSQL on a hot standby or in a read-only transaction.
-	 */
-	private static final String READ_ONLY_SQL_TRANSACTION = "25006";
+	// One proxy class per statement type, looked up once: Proxy.newProxyInstance would look it up
+	// (and allocate its key) for every statement.
+	private static final Constructor<?> STATEMENT = proxyConstructor(Statement.class);
+
+	private static final Constructor<?> PREPARED_STATEMENT = proxyConstructor(PreparedStatement.class);
+
+	private static final Constructor<?> CALLABLE_STATEMENT = proxyConstructor(CallableStatement.class);
 
 	private RoutedStatements() {
 	}
 
 	static <S extends Statement> S wrap(RoutedConnection connection, Route route, Class<S> type, S statement,
 			@Nullable String sql, StatementFactory<S> factory) {
-		return type.cast(Proxy.newProxyInstance(RoutedStatements.class.getClassLoader(), new Class<?>[] { type },
-				new Handler<>(connection, route, statement, sql, factory)));
+		Constructor<?> constructor = (type == CallableStatement.class) ? CALLABLE_STATEMENT
+				: (type == PreparedStatement.class) ? PREPARED_STATEMENT : STATEMENT;
+		try {
+			return type.cast(constructor.newInstance(new Handler<>(connection, route, statement, sql, factory)));
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException("Could not create a statement proxy", ex);
+		}
+	}
+
+	private static Constructor<?> proxyConstructor(Class<? extends Statement> type) {
+		try {
+			return Proxy
+				.newProxyInstance(RoutedStatements.class.getClassLoader(), new Class<?>[] { type },
+						(proxy, method, args) -> null)
+				.getClass()
+				.getConstructor(InvocationHandler.class);
+		}
+		catch (NoSuchMethodException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**
@@ -67,17 +89,9 @@ final class RoutedStatements {
 	static SQLException readOnlyRouteViolation(SQLException ex, Route route) {
 		return new SQLException("rw-routing ran this read-only transaction on replica '" + route.poolName()
 				+ "', which refused a write: " + ex.getMessage() + ". Nothing was written. Run writes in a "
-				+ "read-write transaction (@Transactional without readOnly = true).", READ_ONLY_SQL_TRANSACTION,
+				+ "read-write transaction (@Transactional without readOnly = true).",
+				FailoverExceptions.READ_ONLY_SQL_TRANSACTION,
 				ex.getErrorCode(), ex);
-	}
-
-	/**
-	 * Whether an error means the connection is gone: a connection exception, or a failover state
-	 * ({@link FailoverExceptions#isFailoverState(String)}).
-	 */
-	static boolean isConnectionFailure(SQLException ex) {
-		return ex instanceof SQLNonTransientConnectionException || ex instanceof SQLTransientConnectionException
-				|| ex instanceof SQLRecoverableException || FailoverExceptions.isFailoverState(ex.getSQLState());
 	}
 
 	/**
@@ -157,7 +171,7 @@ final class RoutedStatements {
 				return result;
 			}
 			catch (SQLException ex) {
-				if (READ_ONLY_SQL_TRANSACTION.equals(ex.getSQLState())) {
+				if (FailoverExceptions.READ_ONLY_SQL_TRANSACTION.equals(ex.getSQLState())) {
 					if (this.route.isReader()) {
 						throw readOnlyRouteViolation(ex, this.route);
 					}
@@ -165,7 +179,7 @@ final class RoutedStatements {
 						throw new WriterDemotedException(this.route.poolName(), ex);
 					}
 				}
-				Connection writer = (this.recording && isConnectionFailure(ex))
+				Connection writer = (this.recording && FailoverExceptions.isConnectionFailure(ex))
 						? this.connection.readerFailed(ex) : null;
 				if (writer == null) {
 					throw ex;
@@ -183,7 +197,7 @@ final class RoutedStatements {
 				this.recorded = null;
 				this.connection.firstStatementExecuted();
 			}
-			else if (mayWrite(method.getName(), args, this.sql)) {
+			else if (this.connection.tracksWrites() && mayWrite(method.getName(), args, this.sql)) {
 				this.connection.wrote();
 			}
 		}

@@ -85,7 +85,8 @@ public class RoutingDataSource implements DataSource {
 		this.policy = policy;
 		this.listeners = listeners.toArray(new RouteListener[0]);
 		this.defaultAutoCommit = defaultAutoCommit;
-		this.consistency = consistency;
+		// A guard in mode none neither captures nor constrains: the same as none at all.
+		this.consistency = (consistency != null && consistency.capturesWrites()) ? consistency : null;
 		this.demotionListeners = demotionListeners.toArray(new WriterDemotionListener[0]);
 	}
 

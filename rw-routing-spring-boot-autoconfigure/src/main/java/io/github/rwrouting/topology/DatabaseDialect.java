@@ -47,10 +47,7 @@ public interface DatabaseDialect {
 	 * @throws SQLException if the commit failed, or the connection failed so that whether it
 	 * committed is unknown
 	 */
-	default long commitWithPosition(Connection connection) throws SQLException {
-		connection.commit();
-		return NodeProbe.UNKNOWN;
-	}
+	long commitWithPosition(Connection connection) throws SQLException;
 
 	/**
 	 * The position a replica has replayed.

@@ -22,12 +22,17 @@ public class PostgresDialect implements DatabaseDialect {
 	 */
 	public static final String NAME = "postgresql";
 
+	private static final String CLUSTER_ID = "(select system_identifier from pg_control_system())";
+
+	// On a primary: the first part of the current WAL file name.
+	private static final String PRIMARY_TIMELINE = "('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))"
+			+ "::bit(32)::int";
+
 	// One round trip: role, position, cluster and timeline. pg_current_wal_lsn() fails on a standby,
-	// hence the CASE; the timeline is the first part of the current WAL file name.
+	// hence the CASE.
 	private static final String PROBE = "select pg_is_in_recovery(), pg_wal_lsn_diff(case when pg_is_in_recovery() "
-			+ "then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end, '0/0')::bigint, "
-			+ "(select system_identifier from pg_control_system()), " + "case when pg_is_in_recovery() then null "
-			+ "else ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int end";
+			+ "then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end, '0/0')::bigint, " + CLUSTER_ID + ", "
+			+ "case when pg_is_in_recovery() then null else " + PRIMARY_TIMELINE + " end";
 
 	// With synchronous_commit off the commit record may not be flushed yet: only the insert position
 	// is a safe bound then. Otherwise the flush position is, and it is much tighter under concurrent
@@ -42,9 +47,9 @@ public class PostgresDialect implements DatabaseDialect {
 
 	private static final String REPLAY_POSITION = "select pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::bigint";
 
-	private static final String IDENTITY = "select (select system_identifier from pg_control_system()), "
+	private static final String IDENTITY = "select " + CLUSTER_ID + ", "
 			+ "case when pg_is_in_recovery() then (select timeline_id from pg_control_checkpoint()) "
-			+ "else ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int end";
+			+ "else " + PRIMARY_TIMELINE + " end";
 
 	@Override
 	public String name() {

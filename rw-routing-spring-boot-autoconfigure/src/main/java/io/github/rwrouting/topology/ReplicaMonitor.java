@@ -179,13 +179,14 @@ public class ReplicaMonitor implements SmartLifecycle {
 			Connection connection = node.connection();
 			NodeProbe probe = dialect(connection).probe(connection);
 			long now = System.nanoTime();
-			node.startedMillis = startedMillis;
 			if (node.isWriter()) {
-				if (probe.role() == NodeRole.PRIMARY && probe.position() != NodeProbe.UNKNOWN) {
-					this.writerHistory.record(now, probe.position());
-				}
-				if (probe.role() == NodeRole.PRIMARY && probe.identity() != null) {
-					this.writerIdentity = probe.identity();
+				if (probe.role() == NodeRole.PRIMARY) {
+					if (probe.position() != NodeProbe.UNKNOWN) {
+						this.writerHistory.record(now, probe.position());
+					}
+					if (probe.identity() != null) {
+						this.writerIdentity = probe.identity();
+					}
 				}
 				node.writerPolled(probe);
 				if (node.status.isDemotedWriter()) {
@@ -193,7 +194,7 @@ public class ReplicaMonitor implements SmartLifecycle {
 				}
 			}
 			else {
-				node.readerPolled(probe, lagBytes(probe), lagNanos(probe, now));
+				node.readerPolled(probe, lagBytes(probe), lagNanos(probe, now), startedMillis);
 			}
 		}
 		catch (Exception ex) {
@@ -274,8 +275,6 @@ public class ReplicaMonitor implements SmartLifecycle {
 
 		private int consecutiveSuccesses;
 
-		private long startedMillis;
-
 		private volatile NodeStatus status;
 
 		MonitoredNode(Route route, NodeConnector connector, Duration maxLag) {
@@ -313,7 +312,6 @@ public class ReplicaMonitor implements SmartLifecycle {
 		}
 
 		void writerPolled(NodeProbe probe) {
-			this.consecutiveSuccesses++;
 			NodeStatus previous = this.status;
 			this.status = new NodeStatus(this.route.name(), true, true, probe.role(), 0, 0, false, Instant.now(), null);
 			if (this.status.isDemotedWriter() && !previous.isDemotedWriter()) {
@@ -321,7 +319,7 @@ public class ReplicaMonitor implements SmartLifecycle {
 			}
 		}
 
-		void readerPolled(NodeProbe probe, long lagBytes, long lagNanos) {
+		void readerPolled(NodeProbe probe, long lagBytes, long lagNanos, long startedMillis) {
 			this.consecutiveSuccesses++;
 			NodeStatus previous = this.status;
 			boolean lagKnown = lagNanos != NodeProbe.UNKNOWN;
@@ -343,7 +341,7 @@ public class ReplicaMonitor implements SmartLifecycle {
 			long lag = lagKnown ? lagNanos : 0;
 			// Every commit older than the poll's start minus the lag, minus one interval for the
 			// granularity of the writer history, is visible on the reader.
-			long appliedUntil = lagKnown ? this.startedMillis - TimeUnit.NANOSECONDS.toMillis(lagNanos)
+			long appliedUntil = lagKnown ? startedMillis - TimeUnit.NANOSECONDS.toMillis(lagNanos)
 					- ReplicaMonitor.this.interval.toMillis() : Long.MIN_VALUE;
 			this.route.health().replayed(probe.position(), appliedUntil);
 			if (excluded) {

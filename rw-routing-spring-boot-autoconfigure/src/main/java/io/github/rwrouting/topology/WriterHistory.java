@@ -79,13 +79,14 @@ final class WriterHistory {
 				// The writer stayed at exactly this position until some time before the next sample:
 				// the latest it can have left it, so that a replica that simply stopped at an idle
 				// writer's position does not look older than it is.
-				return Math.max(0, nowNanos - this.firstSeen[after]);
+				break;
 			}
 			if (this.positions[index] < position) {
 				return Math.max(0, nowNanos - interpolate(index, after, position));
 			}
 			after = index;
 		}
+		// Also when the replica is older than the whole history: at least its span.
 		return Math.max(0, nowNanos - this.firstSeen[after]);
 	}
 

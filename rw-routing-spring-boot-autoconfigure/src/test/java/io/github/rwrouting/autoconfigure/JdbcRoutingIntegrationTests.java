@@ -37,8 +37,6 @@ class JdbcRoutingIntegrationTests {
 
 	private static PostgresCluster cluster;
 
-	private ApplicationContextRunner runner;
-
 	@BeforeAll
 	static void createSchema(PostgresCluster postgres) throws SQLException {
 		cluster = postgres;

@@ -61,14 +61,13 @@ class ConsistencyIntegrationTests {
 	}
 
 	private static ConfigurableApplicationContext start(String... extra) {
-		List<String> properties = new java.util.ArrayList<>(List.of(ClusterProperties.of(cluster, "server.port=0",
+		String[] properties = ClusterProperties.of(cluster, "server.port=0",
 				"spring.flyway.enabled=false", "spring.liquibase.enabled=false",
 				"spring.jpa.hibernate.ddl-auto=none", "rw-routing.web.route-header=true",
 				"rw-routing.monitor.interval=200ms",
 				// a paused replica keeps serving reads without a token: its lag must not exclude it
-				"rw-routing.max-lag=1h", "rw-routing.consistency.signing-key=the-same-key-on-every-instance-0123")));
-		properties.addAll(List.of(extra));
-		return new SpringApplicationBuilder(TodoApplication.class).properties(properties.toArray(new String[0])).run();
+				"rw-routing.max-lag=1h", "rw-routing.consistency.signing-key=the-same-key-on-every-instance-0123");
+		return new SpringApplicationBuilder(TodoApplication.class).properties(properties).properties(extra).run();
 	}
 
 	private static int port(ConfigurableApplicationContext context) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.rwrouting.autoconfigure.ClusterProperties;
+import io.github.rwrouting.autoconfigure.Sql;
 import io.github.rwrouting.test.PostgresCluster;
 import io.github.rwrouting.test.ReplicatedPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -103,12 +104,8 @@ class JpaWebRoutingIntegrationTests {
 
 	@Test
 	void flywayMigratedThePrimary() throws Exception {
-		try (var connection = cluster.primary().connect();
-				var rs = connection.createStatement()
-					.executeQuery("select count(*) from flyway_schema_history where success")) {
-			rs.next();
-			assertThat(rs.getInt(1)).isEqualTo(1);
-		}
+		assertThat(Sql.queryInt(cluster.primary(), "select count(*) from flyway_schema_history where success"))
+			.isEqualTo(1);
 	}
 
 	@Test
