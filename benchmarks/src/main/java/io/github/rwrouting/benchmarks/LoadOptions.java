@@ -31,7 +31,7 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 			  --seconds N   measured seconds per mode (default 30)
 			  --warmup N    unrecorded warm-up seconds per mode (default 3)
 			  --seed N      seed of the replica lag schedule, replayed identically in every mode (default 42)
-			  --max-wait N  rw-routing.consistency.max-wait in milliseconds (default: the library's, 20)
+			  --max-wait N  rw-routing.consistency.max-wait in milliseconds (default: the library's, 0)
 			  --rate N      pace the clients to N write-then-read pairs per second in all (default: unpaced,
 			                each client starts its next pair as soon as the last one ended)
 			  --modes LIST  the modes to run, in this order, comma-separated (default

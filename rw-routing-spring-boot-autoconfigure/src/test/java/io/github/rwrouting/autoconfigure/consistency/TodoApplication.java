@@ -103,7 +103,7 @@ public class TodoApplication {
 		@PostMapping("/todos/relay-rest-template")
 		Long relayRestTemplate(@RequestParam String text) {
 			this.todos.create(text);
-			return this.restTemplate.rootUri(this.downstream)
+			return this.restTemplate.baseUri(this.downstream)
 				.build()
 				.getForObject("/todos/count?text={text}", Long.class, text);
 		}
