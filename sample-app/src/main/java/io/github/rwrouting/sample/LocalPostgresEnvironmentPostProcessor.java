@@ -1,5 +1,7 @@
 package io.github.rwrouting.sample;
 
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -7,15 +9,14 @@ import io.github.rwrouting.test.PostgresCluster;
 import io.github.rwrouting.test.PostgresNode;
 import org.apache.commons.logging.Log;
 
+import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.boot.logging.DeferredLogFactory;
-import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
-import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.StringUtils;
@@ -23,7 +24,8 @@ import org.springframework.util.StringUtils;
 /**
  * Local default ("dev services"): when no database is configured, starts a throwaway PostgreSQL primary with
  * one streaming replica and points the writer and the reader {@code replica1} at them, so that the sample runs
- * with a plain {@code java -jar}. It must be an environment post-processor: the URLs have to be in the
+ * with a plain {@code java -jar}. Unless one is configured, it also sets a consistency token signing key for this
+ * run. It must be an environment post-processor: the URLs have to be in the
  * environment before the context creates the pools.
  *
  * <p>Nothing is started when {@code spring.datasource.url} is set anywhere (command line,
@@ -34,6 +36,8 @@ import org.springframework.util.StringUtils;
 class LocalPostgresEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
     static final String PROPERTY_SOURCE_NAME = "localPostgres";
+
+    static final String SIGNING_KEY = "rw-routing.consistency.signing-key";
 
     private final Log log;
 
@@ -60,18 +64,35 @@ class LocalPostgresEnvironmentPostProcessor implements EnvironmentPostProcessor 
             properties.put("spring.datasource.password", cluster.password());
         }
         properties.put("rw-routing.readers." + replica.name() + ".url", replica.jdbcUrl());
+        if (!StringUtils.hasText(environment.getProperty(SIGNING_KEY))) {
+            // One process on a database discarded at exit: a key for this run only is all it needs. Set here
+            // rather than left to the library's default (the same, with a startup warning meant for real
+            // deployments, where every instance needs the same key).
+            properties.put(SIGNING_KEY, randomKey());
+        }
         // first: these servers only accept the credentials above, whatever else is configured
         environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, properties));
         log.info("spring.datasource.url is not set: started a local PostgreSQL for this run (data is discarded on"
                 + " exit): writer " + primary.jdbcUrl() + ", reader " + replica.name() + " " + replica.jdbcUrl());
     }
 
-    /** Stops the cluster with the application (the cluster's own shutdown hook is only the fallback). */
+    private static String randomKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+    }
+
+    /**
+     * Stops the cluster with the application, after everything that uses it: it is registered as the context's
+     * first disposable bean, so it is destroyed last, once the monitor and the pools have stopped. (Closing it on
+     * ContextClosedEvent would stop the servers while they still run.) The cluster's own shutdown hook is only the
+     * fallback.
+     */
     private static final class ClusterCloser implements ApplicationListener<ApplicationEvent> {
 
-        private final PostgresCluster cluster;
+        private static final String BEAN_NAME = "localPostgresClusterCloser";
 
-        private volatile ApplicationContext context;
+        private final PostgresCluster cluster;
 
         ClusterCloser(PostgresCluster cluster) {
             this.cluster = cluster;
@@ -80,12 +101,11 @@ class LocalPostgresEnvironmentPostProcessor implements EnvironmentPostProcessor 
         @Override
         public void onApplicationEvent(ApplicationEvent event) {
             if (event instanceof ApplicationPreparedEvent prepared) {
-                context = prepared.getApplicationContext();
-            } else if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == context) {
-                // only our context: child contexts (e.g. a management server on its own port) close earlier
-                cluster.close();
+                // before the refresh creates any bean: disposable beans are destroyed in reverse order
+                ((DefaultSingletonBeanRegistry) prepared.getApplicationContext().getBeanFactory())
+                    .registerDisposableBean(BEAN_NAME, cluster::close);
             } else if (event instanceof ApplicationFailedEvent) {
-                cluster.close();
+                cluster.close(); // also when the start failed before a context was prepared; closing twice is a no-op
             }
         }
     }
