@@ -37,13 +37,11 @@ class DataSourceAutoConfigurationImportListener implements AutoConfigurationImpo
 		if (this.beanFactory == null) {
 			return;
 		}
-		Imports imports;
-		synchronized (this.beanFactory) {
-			imports = find(this.beanFactory);
-			if (imports == null) {
-				imports = new Imports();
-				this.beanFactory.registerSingleton(BEAN_NAME, imports);
-			}
+		// Import events come from configuration class parsing, on the thread that refreshes the context.
+		Imports imports = find(this.beanFactory);
+		if (imports == null) {
+			imports = new Imports();
+			this.beanFactory.registerSingleton(BEAN_NAME, imports);
 		}
 		imports.record(event);
 	}
@@ -68,12 +66,12 @@ class DataSourceAutoConfigurationImportListener implements AutoConfigurationImpo
 
 		private final Set<String> exclusions = new HashSet<>();
 
-		synchronized void record(AutoConfigurationImportEvent event) {
+		void record(AutoConfigurationImportEvent event) {
 			this.candidates.addAll(event.getCandidateConfigurations());
 			this.exclusions.addAll(event.getExclusions());
 		}
 
-		synchronized boolean imports(String autoConfiguration) {
+		boolean imports(String autoConfiguration) {
 			return this.candidates.contains(autoConfiguration) && !this.exclusions.contains(autoConfiguration);
 		}
 

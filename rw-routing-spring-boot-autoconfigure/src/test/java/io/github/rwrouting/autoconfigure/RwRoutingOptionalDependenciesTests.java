@@ -164,7 +164,8 @@ class RwRoutingOptionalDependenciesTests {
 
 	@Test
 	void withoutTheAwsJdbcWrapper() {
-		this.runner.withClassLoader(new FilteredClassLoader("software.amazon.jdbc")).run(RwRoutingOptionalDependenciesTests::assertRouting);
+		this.runner.withClassLoader(new FilteredClassLoader("software.amazon.jdbc"))
+			.run((context) -> assertRouting(context));
 	}
 
 	@Test
