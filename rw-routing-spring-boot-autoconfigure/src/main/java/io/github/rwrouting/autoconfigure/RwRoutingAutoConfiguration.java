@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.rwrouting.consistency.ConsistencyGuard;
 import io.github.rwrouting.routing.Route;
+import io.github.rwrouting.routing.RouteDecisionLog;
 import io.github.rwrouting.routing.RouteListener;
 import io.github.rwrouting.routing.RoutingDataSource;
 import io.github.rwrouting.routing.RoutingPolicy;
@@ -29,28 +30,43 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.boot.jdbc.autoconfigure.ApplicationDataSourceScriptDatabaseInitializer;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.sql.autoconfigure.init.ApplicationScriptDatabaseInitializer;
+import org.springframework.boot.sql.autoconfigure.init.ConditionalOnSqlInitialization;
+import org.springframework.boot.sql.autoconfigure.init.SqlInitializationProperties;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.jdbc.datasource.init.DatabasePopulator;
+import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration for read/write routing: a writer pool from {@code spring.datasource.*}, a pool
  * per reader from {@code rw-routing.readers.*}, and the application's {@code dataSource} that routes
  * read-only transactions to the readers.
+ * <p>
+ * Backs off, leaving Spring Boot's own pool as it is, when no reader is configured, when the
+ * application defines its own {@code DataSource}, and when {@code DataSourceAutoConfiguration} is
+ * excluded.
  *
  * @author rw-routing
  */
 @AutoConfiguration(before = DataSourceAutoConfiguration.class)
 @ConditionalOnClass({ DataSource.class, HikariDataSource.class })
 @ConditionalOnBooleanProperty(name = "rw-routing.enabled", matchIfMissing = true)
+@Conditional({ OnDataSourceAutoConfigurationCondition.class, OnReadersCondition.class })
 @ConditionalOnMissingBean(DataSource.class)
 @EnableConfigurationProperties({ DataSourceProperties.class, RwRoutingProperties.class })
 @Import({ ReaderDataSourcesRegistrar.class, RwRoutingConsistencyConfiguration.class,
-		RwRoutingFailoverConfiguration.class })
+		RwRoutingFailoverConfiguration.class, RwRoutingWriterScopeConfiguration.class })
 public final class RwRoutingAutoConfiguration {
 
 	private static final Duration MIN_MONITOR_INTERVAL = Duration.ofMillis(100);
@@ -88,6 +104,11 @@ public final class RwRoutingAutoConfiguration {
 	}
 
 	@Bean
+	RouteDecisionLog rwRoutingRouteDecisionLog() {
+		return new RouteDecisionLog();
+	}
+
+	@Bean
 	@ConditionalOnBooleanProperty(name = "rw-routing.monitor.enabled", matchIfMissing = true)
 	ReplicaMonitor rwRoutingReplicaMonitor(RoutingDataSource dataSource, RwRoutingProperties properties,
 			ObjectProvider<WriterRoleListener> writerRoleListeners) {
@@ -121,6 +142,37 @@ public final class RwRoutingAutoConfiguration {
 		RwRoutingProperties.Reader configured = properties.getReaders().get(reader.name());
 		Duration maxLag = (configured != null) ? configured.getMaxLag() : null;
 		return (maxLag != null) ? maxLag : properties.getMaxLag();
+	}
+
+	/**
+	 * Spring Boot's SQL initialization ({@code schema.sql}, {@code data.sql}) runs on the writer pool,
+	 * never through routing: with {@code rw-routing.non-transactional=reader} its statements would
+	 * otherwise go to a replica. The same initializer Spring Boot would create, on the writer, so
+	 * Spring Boot's own one backs off.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ DatabasePopulator.class, ApplicationScriptDatabaseInitializer.class })
+	@ConditionalOnMissingBean(ApplicationScriptDatabaseInitializer.class)
+	@ConditionalOnSqlInitialization
+	@Import(DatabaseInitializationDependencyConfigurer.class)
+	@EnableConfigurationProperties(SqlInitializationProperties.class)
+	static class SqlInitializationWriterConfiguration {
+
+		@Bean
+		ApplicationDataSourceScriptDatabaseInitializer dataSourceScriptDatabaseInitializer(
+				@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer, SqlInitializationProperties properties) {
+			DataSource dataSource = writer;
+			// As Spring Boot does: dedicated credentials get a connection of their own, to the writer.
+			if (StringUtils.hasText(properties.getUsername()) && StringUtils.hasText(properties.getPassword())) {
+				dataSource = DataSourceBuilder.derivedFrom(writer)
+					.username(properties.getUsername())
+					.password(properties.getPassword())
+					.type(SimpleDriverDataSource.class)
+					.build();
+			}
+			return new ApplicationDataSourceScriptDatabaseInitializer(dataSource, properties);
+		}
+
 	}
 
 	/**

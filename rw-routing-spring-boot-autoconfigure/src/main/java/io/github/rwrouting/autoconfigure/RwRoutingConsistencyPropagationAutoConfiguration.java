@@ -6,6 +6,7 @@ import io.github.rwrouting.consistency.ConsistencyTokenCodec;
 import io.github.rwrouting.web.ConsistencyClientInterceptor;
 import io.github.rwrouting.web.ConsistencyExchangeFilter;
 import io.micrometer.context.ContextRegistry;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
@@ -77,7 +78,7 @@ public final class RwRoutingConsistencyPropagationAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(WebClient.class)
+	@ConditionalOnClass({ WebClient.class, Mono.class })
 	static class WebClientConfiguration {
 
 		@Bean

@@ -1,12 +1,13 @@
 package io.github.rwrouting.autoconfigure;
 
+import java.util.function.Supplier;
+
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.rwrouting.failover.FailoverHibernateJpaDialect;
 import io.github.rwrouting.failover.FailoverRetry;
 import io.github.rwrouting.failover.FailoverRetryInterceptor;
 import io.github.rwrouting.failover.FailoverSqlExceptionTranslator;
 import io.github.rwrouting.failover.WriterPoolEvictor;
-import io.github.rwrouting.metrics.FailoverMetrics;
 import io.github.rwrouting.routing.RoutingDataSource;
 
 import org.aopalliance.intercept.MethodInterceptor;
@@ -17,6 +18,7 @@ import org.springframework.aop.Advisor;
 import org.springframework.aop.support.ComposablePointcut;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -49,6 +51,11 @@ class RwRoutingFailoverConfiguration {
 	 * the whole transaction.
 	 */
 	static final int RETRY_ORDER = Ordered.LOWEST_PRECEDENCE - 100;
+
+	/**
+	 * The bean that counts retries, when metrics are on.
+	 */
+	static final String FAILOVER_RETRY_LISTENER_BEAN_NAME = "rwRoutingFailoverMetrics";
 
 	@Bean
 	WriterPoolEvictor rwRoutingWriterPoolEvictor(@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer) {
@@ -93,21 +100,24 @@ class RwRoutingFailoverConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
-	FailoverMetrics rwRoutingFailoverMetrics(WriterPoolEvictor evictor) {
-		return new FailoverMetrics(evictor);
-	}
-
-	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static Advisor rwRoutingFailoverRetryAdvisor(ObjectProvider<RwRoutingProperties> properties,
-			ObjectProvider<FailoverMetrics> metrics) {
+			BeanFactory beanFactory) {
 		ComposablePointcut pointcut = new ComposablePointcut(new AnnotationMatchingPointcut(FailoverRetry.class, true))
 			.union(new AnnotationMatchingPointcut(null, FailoverRetry.class, true));
 		DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(pointcut,
-				new LazyFailoverRetryInterceptor(properties, metrics));
+				new LazyFailoverRetryInterceptor(properties, () -> retryListener(beanFactory)));
 		advisor.setOrder(RETRY_ORDER);
 		return advisor;
+	}
+
+	/**
+	 * The retry metrics, looked up by name: this class must not name the metrics type, which needs
+	 * Micrometer (see {@code RwRoutingMetricsAutoConfiguration}).
+	 */
+	private static @Nullable RetryListener retryListener(BeanFactory beanFactory) {
+		return beanFactory.containsBean(FAILOVER_RETRY_LISTENER_BEAN_NAME)
+				? beanFactory.getBean(FAILOVER_RETRY_LISTENER_BEAN_NAME, RetryListener.class) : null;
 	}
 
 	/**
@@ -119,8 +129,8 @@ class RwRoutingFailoverConfiguration {
 		private final SingletonSupplier<FailoverRetryInterceptor> delegate;
 
 		LazyFailoverRetryInterceptor(ObjectProvider<RwRoutingProperties> properties,
-				ObjectProvider<FailoverMetrics> metrics) {
-			this.delegate = SingletonSupplier.of(() -> create(properties.getObject(), metrics.getIfAvailable()));
+				Supplier<@Nullable RetryListener> listener) {
+			this.delegate = SingletonSupplier.of(() -> create(properties.getObject(), listener.get()));
 		}
 
 		@Override
@@ -129,7 +139,7 @@ class RwRoutingFailoverConfiguration {
 		}
 
 		private static FailoverRetryInterceptor create(RwRoutingProperties properties,
-				@Nullable FailoverMetrics metrics) {
+				@Nullable RetryListener metrics) {
 			RwRoutingProperties.Failover.Retry retry = properties.getFailover().getRetry();
 			return new FailoverRetryInterceptor(() -> RetryPolicy.builder()
 				.maxRetries(retry.getMaxRetries())

@@ -1,5 +1,7 @@
 package io.github.rwrouting.autoconfigure;
 
+import io.github.rwrouting.failover.WriterPoolEvictor;
+import io.github.rwrouting.metrics.FailoverMetrics;
 import io.github.rwrouting.metrics.RoutingMetrics;
 import io.github.rwrouting.routing.RoutingDataSource;
 import io.github.rwrouting.topology.ReplicaMonitor;
@@ -12,8 +14,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Micrometer meters for read/write routing. The meters bind when the registry is ready; until then
- * routing decisions are not counted.
+ * Micrometer meters for read/write routing and failover handling. The meters bind when the
+ * registry is ready; until then routing decisions are not counted. Every type that needs Micrometer
+ * is named here only, so that an application without Micrometer never loads one.
  *
  * @author rw-routing
  */
@@ -26,6 +29,11 @@ public final class RwRoutingMetricsAutoConfiguration {
 	RoutingMetrics rwRoutingMetrics(ObjectProvider<RoutingDataSource> dataSource,
 			ObjectProvider<ReplicaMonitor> monitor) {
 		return new RoutingMetrics(() -> dataSource.getObject().getPolicy(), monitor::getIfAvailable);
+	}
+
+	@Bean(RwRoutingFailoverConfiguration.FAILOVER_RETRY_LISTENER_BEAN_NAME)
+	FailoverMetrics rwRoutingFailoverMetrics(ObjectProvider<WriterPoolEvictor> evictor) {
+		return new FailoverMetrics(evictor.getIfAvailable());
 	}
 
 }

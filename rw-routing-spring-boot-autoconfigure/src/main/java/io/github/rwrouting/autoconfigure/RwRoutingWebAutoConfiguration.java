@@ -3,17 +3,17 @@ package io.github.rwrouting.autoconfigure;
 import io.github.rwrouting.consistency.ConsistencyContext;
 import io.github.rwrouting.consistency.ConsistencyGuard;
 import io.github.rwrouting.consistency.ConsistencyTokenCodec;
+import io.github.rwrouting.routing.RoutingDataSource;
 import io.github.rwrouting.web.ConsistencyFilter;
 import io.github.rwrouting.web.RouteHeaderFilter;
 import jakarta.servlet.Filter;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -23,15 +23,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Servlet integration of read/write routing: a web request is the scope of a consistency token, and
- * the optional route header.
+ * the optional route header. Only when routing is on: an application that keeps Spring Boot's own
+ * {@code DataSource} (its own, no readers, or routing disabled) gets no filter.
  *
  * @author rw-routing
  */
-@AutoConfiguration(before = RwRoutingAutoConfiguration.class)
+@AutoConfiguration(after = RwRoutingAutoConfiguration.class)
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @ConditionalOnClass({ Filter.class, OncePerRequestFilter.class, FilterRegistrationBean.class })
-@ConditionalOnBooleanProperty(name = "rw-routing.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(RwRoutingProperties.class)
+@ConditionalOnBean(RoutingDataSource.class)
 public final class RwRoutingWebAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
@@ -40,11 +40,10 @@ public final class RwRoutingWebAutoConfiguration {
 
 		@Bean
 		FilterRegistrationBean<ConsistencyFilter> rwRoutingConsistencyFilter(RwRoutingProperties properties,
-				ObjectProvider<ConsistencyContext> context, ObjectProvider<ConsistencyTokenCodec> codec,
-				ObjectProvider<ConsistencyGuard> guard) {
+				ConsistencyContext context, ConsistencyTokenCodec codec, ConsistencyGuard guard) {
 			RwRoutingProperties.Consistency consistency = properties.getConsistency();
 			FilterRegistrationBean<ConsistencyFilter> registration = new FilterRegistrationBean<>(
-					new ConsistencyFilter(context.getObject(), codec.getObject(), guard.getObject(),
+					new ConsistencyFilter(context, codec, guard,
 							consistency.getHeaderName(), consistency.getCookieName(), consistency.getTtl(),
 							System::currentTimeMillis));
 			// Before Spring Security and everything that may run transactions.

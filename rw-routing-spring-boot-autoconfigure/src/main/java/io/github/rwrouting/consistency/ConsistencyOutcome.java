@@ -56,7 +56,8 @@ public enum ConsistencyOutcome {
 	CAPTURE_FAILED("capture-failed"),
 
 	/**
-	 * No token came with the request.
+	 * No token came with the request. What the codec answers for a missing token; not an event of
+	 * its own, so it is never reported to listeners and never becomes a metric.
 	 */
 	NO_TOKEN("no-token"),
 

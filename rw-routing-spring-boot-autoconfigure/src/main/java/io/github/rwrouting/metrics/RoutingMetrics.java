@@ -26,7 +26,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Micrometer meters of read/write routing: a counter of routing decisions by target and reason, and
  * per replica its lag (time and bytes), whether it is up and whether it is excluded from reads.
- * Counting a decision is a lookup in a map built once: no allocation on the hot path.
+ * Counting a decision is a lookup in a map built once: no allocation and no lock on the hot path.
+ * Counters and timers register on first use, so that combinations that cannot happen (a reader with
+ * reason {@code read-write}) are never exported.
  *
  * @author rw-routing
  */
@@ -68,17 +70,19 @@ public class RoutingMetrics implements RouteListener, ConsistencyListener, Meter
 	 */
 	public static final String CONSISTENCY_WAIT = "rw.routing.consistency.wait";
 
+	private static final ConsistencyOutcome[] OUTCOMES = ConsistencyOutcome.values();
+
 	private final Supplier<RoutingPolicy> policy;
-
-	private volatile Counter @Nullable [] outcomes;
-
-	private volatile @Nullable Timer waitCaughtUp;
-
-	private volatile @Nullable Timer waitTimedOut;
 
 	private final Supplier<@Nullable ReplicaMonitor> monitor;
 
-	private volatile @Nullable Map<RouteDecision, Counter> counters;
+	private volatile @Nullable Map<RouteDecision, LazyMeter<Counter>> counters;
+
+	private volatile LazyMeter<Counter> @Nullable [] outcomes;
+
+	private volatile @Nullable LazyMeter<Timer> waitCaughtUp;
+
+	private volatile @Nullable LazyMeter<Timer> waitTimedOut;
 
 	/**
 	 * Create the meters' source.
@@ -92,53 +96,56 @@ public class RoutingMetrics implements RouteListener, ConsistencyListener, Meter
 
 	@Override
 	public void routed(RouteDecision decision) {
-		Map<RouteDecision, Counter> current = this.counters;
+		Map<RouteDecision, LazyMeter<Counter>> current = this.counters;
 		if (current != null) {
-			Counter counter = current.get(decision);
+			LazyMeter<Counter> counter = current.get(decision);
 			if (counter != null) {
-				counter.increment();
+				counter.get().increment();
 			}
 		}
 	}
 
 	@Override
 	public void outcome(ConsistencyOutcome outcome) {
-		Counter[] current = this.outcomes;
+		LazyMeter<Counter>[] current = this.outcomes;
 		if (current != null) {
-			current[outcome.ordinal()].increment();
+			current[outcome.ordinal()].get().increment();
 		}
 	}
 
 	@Override
 	public void waited(long nanos, boolean caughtUp) {
-		Timer timer = caughtUp ? this.waitCaughtUp : this.waitTimedOut;
+		LazyMeter<Timer> timer = caughtUp ? this.waitCaughtUp : this.waitTimedOut;
 		if (timer != null) {
-			timer.record(nanos, TimeUnit.NANOSECONDS);
+			timer.get().record(nanos, TimeUnit.NANOSECONDS);
 		}
 	}
 
+	/**
+	 * Binds the replica gauges now and prepares the counters and timers, which register on their
+	 * first use: only the combinations of target, reason and outcome that happen are exported.
+	 */
 	@Override
+	@SuppressWarnings("unchecked")
 	public void bindTo(MeterRegistry registry) {
-		ConsistencyOutcome[] all = ConsistencyOutcome.values();
-		Counter[] byOutcome = new Counter[all.length];
-		for (ConsistencyOutcome outcome : all) {
-			byOutcome[outcome.ordinal()] = Counter.builder(CONSISTENCY)
+		LazyMeter<Counter>[] byOutcome = new LazyMeter[OUTCOMES.length];
+		for (ConsistencyOutcome outcome : OUTCOMES) {
+			Counter.Builder builder = Counter.builder(CONSISTENCY)
 				.description("Read-after-write consistency: tokens, captures and how reads that carried one were served")
-				.tag("outcome", outcome.tagValue())
-				.register(registry);
+				.tag("outcome", outcome.tagValue());
+			byOutcome[outcome.ordinal()] = new LazyMeter<>(() -> builder.register(registry));
 		}
 		this.outcomes = byOutcome;
 		this.waitCaughtUp = waitTimer(registry, "caught-up");
 		this.waitTimedOut = waitTimer(registry, "timed-out");
 		RoutingPolicy routingPolicy = this.policy.get();
-		Map<RouteDecision, Counter> byDecision = new IdentityHashMap<>();
+		Map<RouteDecision, LazyMeter<Counter>> byDecision = new IdentityHashMap<>();
 		for (RouteDecision decision : routingPolicy.decisions()) {
-			byDecision.put(decision,
-					Counter.builder(ROUTES)
-						.description("Connections routed, by the pool they went to and why")
-						.tag("target", decision.route().name())
-						.tag("reason", decision.reason().tagValue())
-						.register(registry));
+			Counter.Builder builder = Counter.builder(ROUTES)
+				.description("Connections routed, by the pool they went to and why")
+				.tag("target", decision.route().name())
+				.tag("reason", decision.reason().tagValue());
+			byDecision.put(decision, new LazyMeter<>(() -> builder.register(registry)));
 		}
 		this.counters = byDecision;
 		ReplicaMonitor replicaMonitor = this.monitor.get();
@@ -147,11 +154,11 @@ public class RoutingMetrics implements RouteListener, ConsistencyListener, Meter
 		}
 	}
 
-	private static Timer waitTimer(MeterRegistry registry, String result) {
-		return Timer.builder(CONSISTENCY_WAIT)
+	private static LazyMeter<Timer> waitTimer(MeterRegistry registry, String result) {
+		Timer.Builder builder = Timer.builder(CONSISTENCY_WAIT)
 			.description("Time reads waited for a replica to replay the caller's newest write")
-			.tag("result", result)
-			.register(registry);
+			.tag("result", result);
+		return new LazyMeter<>(() -> builder.register(registry));
 	}
 
 	private void bindReader(MeterRegistry registry, ReplicaMonitor monitor, Route reader) {
@@ -179,6 +186,31 @@ public class RoutingMetrics implements RouteListener, ConsistencyListener, Meter
 
 	private static double bytes(NodeStatus status) {
 		return (status.lagBytes() < 0) ? Double.NaN : status.lagBytes();
+	}
+
+	/**
+	 * A meter registered on first use. Without a lock: two threads that race register the same meter,
+	 * and the registry hands both the same one.
+	 */
+	private static final class LazyMeter<M> {
+
+		private final Supplier<M> registration;
+
+		private volatile @Nullable M meter;
+
+		LazyMeter(Supplier<M> registration) {
+			this.registration = registration;
+		}
+
+		M get() {
+			M current = this.meter;
+			if (current == null) {
+				current = this.registration.get();
+				this.meter = current;
+			}
+			return current;
+		}
+
 	}
 
 }

@@ -38,7 +38,13 @@ public enum RouteReason {
 	/**
 	 * Work outside a transaction (auto-commit), sent where {@code rw-routing.non-transactional} says.
 	 */
-	NON_TRANSACTIONAL("non-transactional");
+	NON_TRANSACTIONAL("non-transactional"),
+
+	/**
+	 * Work that would have gone to a reader, sent to the writer because it ran in a writer scope
+	 * ({@link RouteToWriter @RouteToWriter} or {@link WriterRouting}).
+	 */
+	FORCED("forced");
 
 	private final String tagValue;
 

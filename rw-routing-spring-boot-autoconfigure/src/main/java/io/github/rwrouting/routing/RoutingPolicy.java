@@ -88,6 +88,9 @@ public final class RoutingPolicy {
 	}
 
 	private RouteDecision readerOrWriter(RouteReason reason) {
+		if (WriterRouting.isActive()) {
+			return this.writerDecisions[RouteReason.FORCED.ordinal()];
+		}
 		int reader = this.readerSelector.select();
 		if (reader != ReaderSelector.NONE) {
 			return this.readerDecisions[reader][reason.ordinal()];

@@ -34,7 +34,7 @@ class ConsistencyPropagationTests {
 		.withConfiguration(AutoConfigurations.of(RwRoutingAutoConfiguration.class,
 				RwRoutingConsistencyPropagationAutoConfiguration.class, DataSourceAutoConfiguration.class))
 		.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:1/app",
-				"rw-routing.monitor.enabled=false");
+				"rw-routing.readers.replica.url=jdbc:postgresql://127.0.0.1:1/app", "rw-routing.monitor.enabled=false");
 
 	@Test
 	void anExecutorTaskSeesTheSubmittersToken() {

@@ -20,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RwRoutingAutoConfigurationTests {
 
+	private static final String READER = "rw-routing.readers.replica-1.url=jdbc:postgresql://replica1.example.com:5432/app";
+
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RwRoutingAutoConfiguration.class, DataSourceAutoConfiguration.class))
 		.withPropertyValues("spring.datasource.url=jdbc:postgresql://writer.example.com:5432/app",
@@ -102,11 +104,12 @@ class RwRoutingAutoConfigurationTests {
 	}
 
 	@Test
-	void noReadersStillRoutesEverythingToTheWriter() {
+	void noReadersLeavesSpringBootsOwnDataSource() {
 		this.runner.run((context) -> {
-			RoutingDataSource routing = context.getBean(RoutingDataSource.class);
-			assertThat(routing.getPolicy().readers()).isEmpty();
-			assertThat(routing.getWriterDataSource()).isSameAs(context.getBean("writerDataSource"));
+			assertThat(context).doesNotHaveBean(RoutingDataSource.class);
+			assertThat(context).doesNotHaveBean("writerDataSource");
+			assertThat(context).doesNotHaveBean(RwRoutingProperties.class);
+			assertThat(context.getBean(DataSource.class)).isInstanceOf(HikariDataSource.class);
 		});
 	}
 
@@ -124,10 +127,12 @@ class RwRoutingAutoConfigurationTests {
 
 	@Test
 	void userDefinedDataSourceWins() {
-		this.runner.withBean("myDataSource", DataSource.class, HikariDataSource::new).run((context) -> {
-			assertThat(context).doesNotHaveBean(RoutingDataSource.class);
-			assertThat(context).doesNotHaveBean("writerDataSource");
-		});
+		this.runner.withPropertyValues(READER)
+			.withBean("myDataSource", DataSource.class, HikariDataSource::new)
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(RoutingDataSource.class);
+				assertThat(context).doesNotHaveBean("writerDataSource");
+			});
 	}
 
 	@Test
@@ -184,7 +189,7 @@ class RwRoutingAutoConfigurationTests {
 
 	@Test
 	void unknownNonTransactionalValueFailsAtStartup() {
-		this.runner.withPropertyValues("rw-routing.non-transactional=replica")
+		this.runner.withPropertyValues(READER, "rw-routing.non-transactional=replica")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.hasStackTraceContaining("rw-routing.non-transactional"));
@@ -192,7 +197,7 @@ class RwRoutingAutoConfigurationTests {
 
 	@Test
 	void shortSigningKeyFailsWithTheProperty() {
-		this.runner.withPropertyValues("rw-routing.consistency.signing-key=too-short").run((context) -> {
+		this.runner.withPropertyValues(READER, "rw-routing.consistency.signing-key=too-short").run((context) -> {
 			FailureAnalysis analysis = analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("rw-routing.consistency.signing-key")
 				.doesNotContain("too-short");
@@ -202,7 +207,7 @@ class RwRoutingAutoConfigurationTests {
 
 	@Test
 	void tooShortMonitorIntervalFailsWithTheProperty() {
-		this.runner.withPropertyValues("rw-routing.monitor.interval=10ms").run((context) -> {
+		this.runner.withPropertyValues(READER, "rw-routing.monitor.interval=10ms").run((context) -> {
 			FailureAnalysis analysis = analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("rw-routing.monitor.interval");
 			assertThat(analysis.getAction()).contains("100ms");
@@ -211,7 +216,7 @@ class RwRoutingAutoConfigurationTests {
 
 	@Test
 	void unknownDialectFailsWithTheProperty() {
-		this.runner.withPropertyValues("rw-routing.dialect=oracle").run((context) -> {
+		this.runner.withPropertyValues(READER, "rw-routing.dialect=oracle").run((context) -> {
 			FailureAnalysis analysis = analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("rw-routing.dialect");
 			assertThat(analysis.getAction()).contains("postgresql");
