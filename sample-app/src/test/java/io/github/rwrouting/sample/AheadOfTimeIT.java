@@ -22,11 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample processed by Spring AOT at build time ({@code process-aot}, bound to process-classes) runs on the
+ * The sample processed by Spring AOT at build time ({@code process-aot}, in prepare-package) runs on the
  * JVM with {@code -Dspring.aot.enabled=true}: its own JVM, started like a user would, with the local primary and
  * replica; writes go to the writer and reads to the replica.
  */
-class AheadOfTimeTests {
+class AheadOfTimeIT {
 
     private static final String INITIALIZER = "io.github.rwrouting.sample.SampleApplication__ApplicationContextInitializer";
 
