@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
+import io.github.rwrouting.autoconfigure.RwRoutingProperties.Reader;
+
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -45,6 +47,20 @@ final class ReaderSources {
 	 */
 	static boolean any(Environment environment, ListableBeanFactory beanFactory) {
 		return !fromProperties(environment).isEmpty() || !fromConnectionDetails(beanFactory).isEmpty();
+	}
+
+	/**
+	 * A reader's connection from its {@link ReaderConnectionDetails}, in the shape of its properties:
+	 * the details win over {@code rw-routing.readers.<name>.url}, {@code username}, {@code password}
+	 * and {@code driver-class-name}; a {@code null} username or password stays the writer's.
+	 */
+	static Reader connectionOf(ReaderConnectionDetails details) {
+		Reader connection = new Reader();
+		connection.setUrl(details.getJdbcUrl());
+		connection.setUsername(details.getUsername());
+		connection.setPassword(details.getPassword());
+		connection.setDriverClassName(details.getDriverClassName());
+		return connection;
 	}
 
 	static Set<String> fromProperties(Environment environment) {

@@ -14,6 +14,7 @@ import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
 
 /**
  * Builds the Hikari pools: the writer the way Spring Boot builds its own pool, and each reader from
@@ -81,22 +82,28 @@ final class RoutingPools {
 	}
 
 	/**
-	 * A reader pool whose connection comes from a {@link ReaderConnectionDetails} bean when there is
-	 * one, else from the reader's properties.
+	 * A reader pool whose connection (URL, username, password, driver) comes from its
+	 * {@link ReaderConnectionDetails} bean when there is one, else from its properties.
 	 */
 	HikariDataSource createReader(String name, @Nullable ReaderConnectionDetails details) {
 		validateName(name);
-		Reader reader = this.properties.getReaders().get(name);
+		Reader reader = (details != null) ? ReaderSources.connectionOf(details)
+				: this.properties.getReaders().get(name);
 		String prefix = "rw-routing.readers." + name;
-		ReaderConnection connection = ReaderConnection.resolve(name, reader, details, this.writerConnectionDetails,
-				this.dataSourceProperties);
+		if (reader == null || !StringUtils.hasText(reader.getUrl())) {
+			throw new RwRoutingConfigurationException(prefix + ".url", "reader '" + name + "' has no url",
+					"Set " + prefix + ".url to the JDBC URL of the replica or reader endpoint, for example "
+							+ "jdbc:postgresql://replica.example.com:5432/app.");
+		}
 		HikariDataSource pool = new HikariDataSource();
 		this.binder.bind("spring.datasource.hikari", Bindable.ofInstance(pool));
-		pool.setJdbcUrl(connection.jdbcUrl());
-		pool.setUsername(connection.username());
-		pool.setPassword(connection.password());
-		if (connection.driverClassName() != null) {
-			pool.setDriverClassName(connection.driverClassName());
+		pool.setJdbcUrl(reader.getUrl());
+		pool.setUsername(firstNonNull(reader.getUsername(), this.writerConnectionDetails.getUsername()));
+		pool.setPassword(firstNonNull(reader.getPassword(), this.writerConnectionDetails.getPassword()));
+		String driverClassName = firstNonNull(reader.getDriverClassName(),
+				this.dataSourceProperties.getDriverClassName());
+		if (driverClassName != null) {
+			pool.setDriverClassName(driverClassName);
 		}
 		pool.setPoolName(readerPoolName(name));
 		this.binder.bind(prefix + ".hikari", Bindable.ofInstance(pool),
@@ -113,6 +120,10 @@ final class RoutingPools {
 					"Rename the reader to lower-case letters, digits and hyphens (for example 'replica-1'): "
 							+ "the name becomes the pool name 'reader-<name>' and a metric tag.");
 		}
+	}
+
+	private static String firstNonNull(String first, String second) {
+		return (first != null) ? first : second;
 	}
 
 }
