@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,7 @@ class RwRoutingAotTests {
 
 	private static Map<String, String> sources(InMemoryGeneratedFiles files) {
 		Map<String, InputStreamSource> generated = files.getGeneratedFiles(Kind.SOURCE);
-		return generated.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, (entry) -> {
+		return generated.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, (entry) -> {
 			try {
 				return new String(entry.getValue().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			}
