@@ -4,6 +4,7 @@ import java.util.regex.Pattern;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.rwrouting.autoconfigure.RwRoutingProperties.Reader;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -77,8 +78,17 @@ final class RoutingPools {
 	 * reader's own Hikari settings. Its connections are always read-only.
 	 */
 	HikariDataSource createReader(String name) {
+		return createReader(name, null);
+	}
+
+	/**
+	 * A reader pool whose connection (URL, username, password, driver) comes from its
+	 * {@link ReaderConnectionDetails} bean when there is one, else from its properties.
+	 */
+	HikariDataSource createReader(String name, @Nullable ReaderConnectionDetails details) {
 		validateName(name);
-		Reader reader = this.properties.getReaders().get(name);
+		Reader reader = (details != null) ? ReaderSources.connectionOf(details)
+				: this.properties.getReaders().get(name);
 		String prefix = "rw-routing.readers." + name;
 		if (reader == null || !StringUtils.hasText(reader.getUrl())) {
 			throw new RwRoutingConfigurationException(prefix + ".url", "reader '" + name + "' has no url",

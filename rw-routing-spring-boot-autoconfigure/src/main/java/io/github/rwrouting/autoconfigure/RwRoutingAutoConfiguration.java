@@ -20,7 +20,7 @@ import io.github.rwrouting.topology.WriterRoleListener;
 import liquibase.integration.spring.SpringLiquibase;
 import org.flywaydb.core.Flyway;
 
-import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -74,9 +74,9 @@ public final class RwRoutingAutoConfiguration {
 	@Bean
 	static RoutingPools rwRoutingPools(DataSourceProperties dataSourceProperties,
 			ObjectProvider<JdbcConnectionDetails> connectionDetails, RwRoutingProperties properties,
-			Environment environment) {
-		JdbcConnectionDetails writerDetails = connectionDetails.getIfAvailable(
-				() -> new WriterConnectionDetails(dataSourceProperties, !properties.getReaders().isEmpty()));
+			Environment environment, ListableBeanFactory beanFactory) {
+		JdbcConnectionDetails writerDetails = WriterConnectionDetails.resolve(connectionDetails, dataSourceProperties,
+				ReaderSources.any(environment, beanFactory));
 		return new RoutingPools(dataSourceProperties, writerDetails, properties, environment);
 	}
 
@@ -87,12 +87,13 @@ public final class RwRoutingAutoConfiguration {
 
 	@Bean
 	RoutingDataSource dataSource(@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer,
-			RwRoutingProperties properties, BeanFactory beanFactory, ObjectProvider<RouteListener> listeners,
-			ConsistencyGuard consistency, ObjectProvider<WriterDemotionListener> demotionListeners) {
+			RwRoutingProperties properties, ReaderDataSources readerDataSources,
+			ObjectProvider<RouteListener> listeners, ConsistencyGuard consistency,
+			ObjectProvider<WriterDemotionListener> demotionListeners) {
 		List<Route> readers = new ArrayList<>();
-		properties.getReaders().forEach((name, settings) -> {
-			HikariDataSource reader = beanFactory.getBean(RoutingPools.readerBeanName(name), HikariDataSource.class);
-			Boolean singleNode = settings.getSingleNode();
+		readerDataSources.forEach((name, reader) -> {
+			RwRoutingProperties.Reader settings = properties.getReaders().get(name);
+			Boolean singleNode = (settings != null) ? settings.getSingleNode() : null;
 			readers.add(Route.reader(name, reader.getPoolName(), reader,
 					(singleNode != null) ? singleNode : ReaderEndpoint.isSingleNode(reader.getJdbcUrl())));
 		});

@@ -17,6 +17,7 @@ import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.aot.AbstractAotProcessor;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.StringUtils;
@@ -32,6 +33,9 @@ import org.springframework.util.StringUtils;
  * {@code SPRING_DATASOURCE_URL}, a config file, ...) or when {@code local-postgres.enabled=false}. It is
  * deliberately not {@code Ordered}: it runs after the config data post-processor, so that a URL in an
  * {@code application-<profile>.yml} counts too.
+ *
+ * <p>During Spring AOT processing (the build) nothing is started: only the reader's name is put in the
+ * environment, since AOT fixes the set of reader pools at build time.
  */
 class LocalPostgresEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -50,6 +54,14 @@ class LocalPostgresEnvironmentPostProcessor implements EnvironmentPostProcessor 
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         if (StringUtils.hasText(environment.getProperty("spring.datasource.url"))
                 || !environment.getProperty("local-postgres.enabled", Boolean.class, true)) {
+            return;
+        }
+        if (Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING)) {
+            // Spring AOT (the build's process-aot) fixes the reader pools then: it needs to know that the reader
+            // replica1 exists, not where it is. No server is started; at run time the URLs are the real ones.
+            environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME,
+                    Map.of("rw-routing.readers." + PostgresCluster.REPLICA_NAME_PREFIX + 1 + ".url",
+                            "jdbc:postgresql://localhost/aot-processing-placeholder")));
             return;
         }
         PostgresCluster cluster = PostgresCluster.builder().replicas(1).start();
