@@ -1,5 +1,6 @@
 package io.github.rwrouting.consistency;
 
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -49,8 +50,65 @@ class ConsistencyGuardTests {
 		assertThat(this.guard.tooFarBehind(timeOnly, this.guard.expectedWaitNanos(timeOnly, 0))).isTrue();
 	}
 
+	@Test
+	void withAnUnknownClusterIdentityAReadNeverTrustsAnotherClustersEntry() {
+		ConsistencyContext context = new ConsistencyContext();
+		ConsistencyGuard unknown = new ConsistencyGuard(ConsistencyMode.READ_YOUR_WRITES, context, PostgresDialect::new,
+				() -> null, Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(2), List.of(), this.clock::get);
+		ConsistencyToken.Entry foreign = new ConsistencyToken.Entry(8, 1, 10, COMMITTED_AT - 100);
+		context.set(new ConsistencyToken(List.of(foreign, this.write), COMMITTED_AT + 60_000));
+		ConsistencyToken.Entry required = unknown.requirement();
+		assertThat(required).isNotNull();
+		assertThat(unknown.writerOnly(required)).as("which entry is this cluster's is unknown: the writer").isNotNull();
+	}
+
+	@Test
+	void aTokenWithoutEntriesRequiresNothing() {
+		ConsistencyContext context = new ConsistencyContext();
+		ConsistencyGuard unknown = new ConsistencyGuard(ConsistencyMode.READ_YOUR_WRITES, context, PostgresDialect::new,
+				() -> null, Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(2), List.of(), this.clock::get);
+		context.set(new ConsistencyToken(List.of(), COMMITTED_AT + 60_000));
+		assertThat(unknown.requirement()).isNull();
+	}
+
+	@Test
+	void anInterruptedReadStopsWaitingAndKeepsItsInterrupt() {
+		ConsistencyGuard waiting = new ConsistencyGuard(ConsistencyMode.READ_YOUR_WRITES, new ConsistencyContext(),
+				() -> new BehindDialect(this.write.position() - 1), () -> null, Duration.ofSeconds(5),
+				Duration.ofMinutes(1), Duration.ofSeconds(2), List.of(), this.clock::get);
+		Thread.currentThread().interrupt();
+		long start = System.nanoTime();
+		try {
+			assertThat(waiting.awaitReplayed(null, this.write, 0)).isFalse();
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("well under max-wait")
+				.isLessThan(Duration.ofSeconds(2));
+			assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+		}
+		finally {
+			Thread.interrupted();
+		}
+	}
+
 	private static long millis(long millis) {
 		return TimeUnit.MILLISECONDS.toNanos(millis);
+	}
+
+	/**
+	 * A replica that stays at one replay position: the wait loop's logic, without a database.
+	 */
+	private static final class BehindDialect extends PostgresDialect {
+
+		private final long replayed;
+
+		BehindDialect(long replayed) {
+			this.replayed = replayed;
+		}
+
+		@Override
+		public long replayPosition(Connection connection) {
+			return this.replayed;
+		}
+
 	}
 
 }
