@@ -34,7 +34,7 @@ class ConsistencyFilterTests {
 			"a-test-signing-key-of-some-length".getBytes(StandardCharsets.UTF_8));
 
 	private final ConsistencyGuard guard = new ConsistencyGuard(ConsistencyMode.READ_YOUR_WRITES, this.context,
-			() -> null, () -> null, Duration.ZERO, TTL, Duration.ofSeconds(2), List.of(), () -> NOW);
+			() -> null, () -> null, Duration.ZERO, Duration.ZERO, TTL, Duration.ofSeconds(2), List.of(), () -> NOW);
 
 	private final ConsistencyFilter filter = new ConsistencyFilter(this.context, this.codec, this.guard,
 			"X-RW-Consistency", "rw-consistency", TTL, () -> NOW);
