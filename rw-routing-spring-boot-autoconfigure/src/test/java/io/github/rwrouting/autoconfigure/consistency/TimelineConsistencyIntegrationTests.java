@@ -11,10 +11,12 @@ import io.github.rwrouting.autoconfigure.Sql;
 import io.github.rwrouting.consistency.ClusterIdentity;
 import io.github.rwrouting.consistency.ConsistencyContext;
 import io.github.rwrouting.consistency.ConsistencyToken;
+import io.github.rwrouting.consistency.ReplicationPosition;
 import io.github.rwrouting.metrics.RoutingMetrics;
 import io.github.rwrouting.test.PostgresCluster;
 import io.github.rwrouting.test.PostgresNode;
 import io.github.rwrouting.test.ReplicatedPostgres;
+import io.github.rwrouting.topology.PostgresDialect;
 import io.github.rwrouting.topology.ReplicaMonitor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,6 +61,10 @@ class TimelineConsistencyIntegrationTests {
 		left = cluster.replica(2);
 		Sql.execute(oldPrimary, "create table notes (id serial primary key, text text not null)");
 		cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
+		try (Connection connection = left.connect()) {
+			assertThat(new PostgresDialect().replayPosition(connection).timeline()).as("a streaming standby")
+				.isEqualTo(1);
+		}
 		// replica1 stops streaming: what the old primary writes next never reaches it.
 		Sql.execute(promoted, "alter system set primary_conninfo = ''");
 		Sql.execute(promoted, "select pg_reload_conf()");
@@ -69,6 +75,24 @@ class TimelineConsistencyIntegrationTests {
 		left.awaitReplay(oldPrimary.currentLsn(), Duration.ofSeconds(30));
 		oldPrimary.stop();
 		promoted.promote();
+	}
+
+	/**
+	 * What the dialect reads on each node: the new primary's timeline, and the older one of the
+	 * standby left behind, which no longer streams (its last restartpoint's timeline).
+	 */
+	@Test
+	void theDialectReadsTheTimelineOfEveryNode() throws SQLException {
+		PostgresDialect dialect = new PostgresDialect();
+		try (Connection connection = promoted.connect()) {
+			assertThat(dialect.identity(connection).timeline()).isEqualTo(2);
+			assertThat(dialect.commitPosition(connection).timeline()).isEqualTo(2);
+		}
+		try (Connection connection = left.connect()) {
+			assertThat(dialect.identity(connection).timeline()).isEqualTo(1);
+			ReplicationPosition replayed = dialect.replayPosition(connection);
+			assertThat(replayed).isEqualTo(new ReplicationPosition(1, replayedBytes(left)));
+		}
 	}
 
 	private ApplicationContextRunner runner(String... extra) {
