@@ -16,6 +16,7 @@ import io.github.rwrouting.metrics.RoutingMetrics;
 import io.github.rwrouting.test.PostgresCluster;
 import io.github.rwrouting.test.PostgresNode;
 import io.github.rwrouting.test.ReplicatedPostgres;
+import io.github.rwrouting.topology.NodeStatus;
 import io.github.rwrouting.topology.PostgresDialect;
 import io.github.rwrouting.topology.ReplicaMonitor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -119,6 +120,23 @@ class TimelineConsistencyIntegrationTests {
 	void aReplicaAskedOnItsOwnConnectionOnAnOlderTimelineIsNotCaughtUp() {
 		runner("rw-routing.readers.left.single-node=false", "rw-routing.consistency.max-wait=200ms")
 			.run((context) -> readAfterWriteOnTheNewTimeline(context, "asked"));
+	}
+
+	/**
+	 * The writer's positions on timeline 2 do not compare with the stranded replica's on timeline
+	 * 1: it lags by everything written since timeline 2 began (not by nothing, as its larger
+	 * position would say), so it stops serving reads past its max-lag like any replica that stopped.
+	 */
+	@Test
+	void aReplicaStrandedOnAnOlderTimelineLagsAndIsExcluded() {
+		runner("rw-routing.max-lag=500ms").run((context) -> {
+			ReplicaMonitor monitor = context.getBean(ReplicaMonitor.class);
+			await().atMost(Duration.ofSeconds(30)).until(() -> monitor.statuses().get(1).excluded());
+			NodeStatus stranded = monitor.statuses().get(1);
+			assertThat(stranded.up()).isTrue();
+			assertThat(stranded.lagNanos()).isGreaterThan(Duration.ofMillis(500).toNanos());
+			assertThat(stranded.lagBytes()).as("no byte distance across timelines").isEqualTo(-1);
+		});
 	}
 
 	private void readAfterWriteOnTheNewTimeline(AssertableApplicationContext context, String text) throws SQLException {
