@@ -32,10 +32,12 @@ public class PostgresDialect implements DatabaseDialect {
 
 	// On a standby (where pg_walfile_name() fails): the timeline being streamed, whose history holds
 	// everything the standby has replayed (it streams a newer timeline only once it has replayed the
-	// older one up to the fork); when not streaming, the timeline of its last restartpoint, never
-	// newer than what it replays. received_tli is null for roles without pg_read_all_stats.
+	// older one up to the fork). When not streaming, or for a role without pg_read_all_stats (which
+	// sees no received_tli), the newer of the timelines of its last restartpoint and of its minimum
+	// recovery point: both were replayed, so neither is newer than what it replays now.
 	private static final String STANDBY_TIMELINE = "coalesce((select received_tli from pg_stat_wal_receiver "
-			+ "where status = 'streaming'), (select timeline_id from pg_control_checkpoint()))";
+			+ "where status = 'streaming'), greatest((select timeline_id from pg_control_checkpoint()), "
+			+ "(select min_recovery_end_timeline from pg_control_recovery())))";
 
 	private static final String TIMELINE = "case when pg_is_in_recovery() then " + STANDBY_TIMELINE + " else "
 			+ PRIMARY_TIMELINE + " end";

@@ -1,6 +1,7 @@
 package io.github.rwrouting.autoconfigure.consistency;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -62,8 +63,14 @@ class TimelineConsistencyIntegrationTests {
 		left = cluster.replica(2);
 		Sql.execute(oldPrimary, "create table notes (id serial primary key, text text not null)");
 		cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
-		try (Connection connection = left.connect()) {
+		Sql.execute(oldPrimary, "create role monitoring login");
+		cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
+		try (Connection connection = left.connect();
+				Connection unprivileged = DriverManager.getConnection(left.jdbcUrl(), "monitoring", "")) {
 			assertThat(new PostgresDialect().replayPosition(connection).timeline()).as("a streaming standby")
+				.isEqualTo(1);
+			assertThat(new PostgresDialect().replayPosition(unprivileged).timeline())
+				.as("a streaming standby, for a role that does not see the WAL receiver")
 				.isEqualTo(1);
 		}
 		// replica1 stops streaming: what the old primary writes next never reaches it.
@@ -89,10 +96,15 @@ class TimelineConsistencyIntegrationTests {
 			assertThat(dialect.identity(connection).timeline()).isEqualTo(2);
 			assertThat(dialect.commitPosition(connection).timeline()).isEqualTo(2);
 		}
-		try (Connection connection = left.connect()) {
+		try (Connection connection = left.connect();
+				Connection unprivileged = DriverManager.getConnection(left.jdbcUrl(), "monitoring", "")) {
 			assertThat(dialect.identity(connection).timeline()).isEqualTo(1);
 			ReplicationPosition replayed = dialect.replayPosition(connection);
 			assertThat(replayed).isEqualTo(new ReplicationPosition(1, replayedBytes(left)));
+			assertThat(dialect.replayPosition(unprivileged)).isEqualTo(replayed);
+		}
+		try (Connection unprivileged = DriverManager.getConnection(promoted.jdbcUrl(), "monitoring", "")) {
+			assertThat(dialect.identity(unprivileged).timeline()).isEqualTo(2);
 		}
 	}
 
