@@ -153,6 +153,50 @@ class ReaderCheckConsistencyIntegrationTests {
 	}
 
 	/**
+	 * A thread interrupted while its read waits for a paused replica (max-wait 20 s) stops waiting at
+	 * once, reads its write on the writer, and still has its interrupt flag set afterwards.
+	 */
+	@Test
+	void anInterruptedReadStopsWaitingForTheReplicaAndRunsOnTheWriter() {
+		PostgresNode replica = cluster.replica(2);
+		runner(replica.jdbcUrl(), "rw-routing.consistency.max-wait=20s").run((context) -> {
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			context.getBean(RoutingMetrics.class).bindTo(registry);
+			ReplicaMonitor monitor = context.getBean(ReplicaMonitor.class);
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> monitor.writerIdentity() != null && monitor.statuses().get(1).up());
+			ConsistencyContext consistency = context.getBean(ConsistencyContext.class);
+			JdbcClient jdbc = context.getBean(JdbcClient.class);
+			consistency.set(null);
+			// This thread's pooled connections, so that no borrow below blocks (an interrupted borrow fails).
+			assertThat(read(context, jdbc, "interrupted").port()).isEqualTo(replica.port());
+			replica.pauseReplay();
+			try {
+				write(context, jdbc, "interrupted");
+				long start = System.nanoTime();
+				Thread.currentThread().interrupt();
+				Read read;
+				boolean stillInterrupted;
+				try {
+					read = read(context, jdbc, "interrupted");
+				}
+				finally {
+					stillInterrupted = Thread.interrupted();
+				}
+				assertThat(read).isEqualTo(new Read(1, cluster.primary().port()));
+				assertThat(stillInterrupted).as("the interrupt is kept").isTrue();
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).as("far below max-wait")
+					.isLessThan(Duration.ofSeconds(10));
+				assertThat(outcomes(registry, "writer-fallback")).isEqualTo(1);
+			}
+			finally {
+				consistency.set(null);
+				replica.resumeReplay();
+			}
+		});
+	}
+
+	/**
 	 * The commit position is read in the COMMIT's own round trip: a COMMIT that fails (a deferred
 	 * foreign key) still fails the transaction with the database's error, advances no token, and
 	 * leaves the connection usable.
