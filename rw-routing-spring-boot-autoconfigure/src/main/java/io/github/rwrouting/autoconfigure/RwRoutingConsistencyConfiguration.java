@@ -77,8 +77,8 @@ class RwRoutingConsistencyConfiguration {
 		}, () -> {
 			ReplicaMonitor replicaMonitor = monitorOnce.obtain().orElse(null);
 			return (replicaMonitor != null) ? replicaMonitor.writerIdentity() : null;
-		}, consistency.getMaxWait(), remeasureInterval(properties), consistency.getTtl(), consistency.getTimeWindow(),
-				listeners.orderedStream().toList(), System::currentTimeMillis);
+		}, consistency.getMaxWait(), remeasureInterval(properties), consistency.getTtl(),
+				consistency.getTimeWindow(), listeners.orderedStream().toList(), System::currentTimeMillis);
 	}
 
 	/**

@@ -45,8 +45,9 @@ class ReplicaMonitorTests {
 			}
 			throw new SQLException("Connection refused", "08001");
 		};
-		ReplicaMonitor monitor = new ReplicaMonitor(policy, Map.of(writer, connector), new DialectResolver(DialectType.POSTGRESQL),
-				Duration.ofMillis(100), Duration.ofSeconds(1), (route) -> Duration.ofSeconds(1), List.of());
+		ReplicaMonitor monitor = new ReplicaMonitor(policy, Map.of(writer, connector),
+				new DialectResolver(DialectType.POSTGRESQL), Duration.ofMillis(100), Duration.ofSeconds(1),
+				(route) -> Duration.ofSeconds(1), List.of());
 		monitor.start();
 		try {
 			await().atMost(Duration.ofSeconds(30)).until(() -> polls.get() >= 2);
