@@ -80,8 +80,9 @@ public final class ReaderHealth {
 	}
 
 	/**
-	 * A read found the reader at least this far behind; the monitor's next poll measures it again.
-	 * @param lagNanos a lower bound of its current lag
+	 * A read found the reader behind: it is taken to lag this much until the monitor's next poll
+	 * measures it again.
+	 * @param lagNanos the lag it is taken to have
 	 */
 	public void lagsAtLeast(long lagNanos) {
 		// Racy by design: losing one of two concurrent raises only costs one wasted wait.
