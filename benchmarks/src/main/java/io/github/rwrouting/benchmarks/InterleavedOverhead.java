@@ -45,7 +45,7 @@ public final class InterleavedOverhead {
 					List.of(Route.reader("replica1", "reader-replica1", reader)), NonTransactionalRoute.WRITER);
 			ConsistencyGuard consistency = new ConsistencyGuard(ConsistencyMode.READ_YOUR_WRITES,
 					new ConsistencyContext(), PostgresDialect::new, () -> null, Duration.ofMillis(20),
-					Duration.ofMinutes(1), Duration.ofSeconds(2), List.of(), System::currentTimeMillis);
+					Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(2), List.of(), System::currentTimeMillis);
 			DataSource routed = new RoutingDataSource(policy, List.of(), true, consistency);
 			Path direct = new Path(reader);
 			Path routing = new Path(routed);

@@ -77,7 +77,7 @@ public class ReadOnlyTransactionBenchmark {
 			// As auto-configured: read-your-writes consistency on (these reads carry no token).
 			ConsistencyGuard consistency = new ConsistencyGuard(ConsistencyMode.READ_YOUR_WRITES,
 					new ConsistencyContext(), PostgresDialect::new, () -> null, Duration.ofMillis(20),
-					Duration.ofMinutes(1), Duration.ofSeconds(2), List.of(), System::currentTimeMillis);
+					Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(2), List.of(), System::currentTimeMillis);
 			dataSource = new RoutingDataSource(policy, List.of(), true, consistency);
 		}
 		this.jdbc = new JdbcTemplate(dataSource);

@@ -15,6 +15,7 @@ import io.github.rwrouting.routing.RoutingDataSource;
 import io.github.rwrouting.routing.RoutingPolicy;
 import io.github.rwrouting.routing.WriterDemotionListener;
 import io.github.rwrouting.topology.DialectResolver;
+import io.github.rwrouting.topology.DialectType;
 import io.github.rwrouting.topology.ReplicaMonitor;
 import io.github.rwrouting.topology.WriterRoleListener;
 import liquibase.integration.spring.SpringLiquibase;
@@ -127,16 +128,14 @@ public final class RwRoutingAutoConfiguration {
 	}
 
 	static DialectResolver dialectResolver(RwRoutingProperties properties) {
-		DialectResolver resolver = new DialectResolver(properties.getDialect());
 		try {
-			resolver.configured();
+			return new DialectResolver(DialectType.of(properties.getDialect()));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new RwRoutingConfigurationException("rw-routing.dialect",
 					"unknown dialect '" + properties.getDialect() + "'",
-					"Set rw-routing.dialect to auto (the default), postgresql or aurora-postgresql.");
+					"Set rw-routing.dialect to one of " + DialectType.accepted() + " (auto, the default, detects it).");
 		}
-		return resolver;
 	}
 
 	private static Duration maxLag(RwRoutingProperties properties, Route reader) {

@@ -2,6 +2,7 @@ package io.github.rwrouting.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Optional;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -76,8 +77,17 @@ class RwRoutingConsistencyConfiguration {
 		}, () -> {
 			ReplicaMonitor replicaMonitor = monitorOnce.obtain().orElse(null);
 			return (replicaMonitor != null) ? replicaMonitor.writerIdentity() : null;
-		}, consistency.getMaxWait(), consistency.getTtl(), consistency.getTimeWindow(),
-				listeners.orderedStream().toList(), System::currentTimeMillis);
+		}, consistency.getMaxWait(), remeasureInterval(properties), consistency.getTtl(),
+				consistency.getTimeWindow(), listeners.orderedStream().toList(), System::currentTimeMillis);
+	}
+
+	/**
+	 * How long a read's finding that a replica lacks a write stands: until the monitor polls it
+	 * again. Without a monitor nothing would ever revise it, so it is not kept at all.
+	 */
+	private static Duration remeasureInterval(RwRoutingProperties properties) {
+		RwRoutingProperties.Monitor monitor = properties.getMonitor();
+		return monitor.isEnabled() ? monitor.getInterval() : Duration.ZERO;
 	}
 
 	private static DatabaseDialect dialectForUrl(RwRoutingProperties properties, HikariDataSource writer) {

@@ -32,6 +32,13 @@ public final class ConsistencyGuard {
 	 */
 	private static final ClusterIdentity ANY_CLUSTER = new ClusterIdentity(ConsistencyToken.ANY_CLUSTER, 0);
 
+	/**
+	 * The requirement of a token read before the cluster's identity is known: which of its entries
+	 * is this cluster's cannot be told, so the read goes to the writer.
+	 */
+	private static final ConsistencyToken.Entry UNKNOWN_CLUSTER = new ConsistencyToken.Entry(
+			ConsistencyToken.ANY_CLUSTER, ReplicationPosition.UNKNOWN_TIMELINE, -1, Long.MAX_VALUE);
+
 	private final ConsistencyMode mode;
 
 	private final ConsistencyContext context;
@@ -41,6 +48,8 @@ public final class ConsistencyGuard {
 	private final Supplier<@Nullable ClusterIdentity> monitoredIdentity;
 
 	private final long maxWaitNanos;
+
+	private final long remeasureNanos;
 
 	private final long ttlMillis;
 
@@ -59,6 +68,8 @@ public final class ConsistencyGuard {
 	 * @param dialect the cluster's dialect, once known
 	 * @param monitoredIdentity the writer's identity as the replica monitor last saw it, if monitored
 	 * @param maxWait how long a read may wait for a replica to catch up
+	 * @param remeasureInterval how long until the monitor measures a replica's lag again (its
+	 * interval), or {@link Duration#ZERO} when nothing monitors the replicas
 	 * @param ttl how long a token counts after a write
 	 * @param timeWindow in time-window mode, how long after a write reads go to the writer
 	 * @param listeners told of every outcome
@@ -66,13 +77,14 @@ public final class ConsistencyGuard {
 	 */
 	public ConsistencyGuard(ConsistencyMode mode, ConsistencyContext context,
 			Supplier<@Nullable DatabaseDialect> dialect, Supplier<@Nullable ClusterIdentity> monitoredIdentity,
-			Duration maxWait, Duration ttl, Duration timeWindow, List<ConsistencyListener> listeners,
-			LongSupplier clock) {
+			Duration maxWait, Duration remeasureInterval, Duration ttl, Duration timeWindow,
+			List<ConsistencyListener> listeners, LongSupplier clock) {
 		this.mode = mode;
 		this.context = context;
 		this.dialect = dialect;
 		this.monitoredIdentity = monitoredIdentity;
 		this.maxWaitNanos = maxWait.toNanos();
+		this.remeasureNanos = remeasureInterval.toNanos();
 		this.ttlMillis = ttl.toMillis();
 		this.timeWindowMillis = timeWindow.toMillis();
 		this.listeners = listeners.toArray(new ConsistencyListener[0]);
@@ -97,7 +109,7 @@ public final class ConsistencyGuard {
 	 */
 	public void written(@Nullable Connection connection) {
 		long now = this.clock.getAsLong();
-		long position = -1;
+		ReplicationPosition position = ReplicationPosition.UNKNOWN;
 		ClusterIdentity identity = knownIdentity();
 		try {
 			DatabaseDialect currentDialect;
@@ -136,7 +148,7 @@ public final class ConsistencyGuard {
 			written(null);
 			return;
 		}
-		long position = currentDialect.commitWithPosition(connection);
+		ReplicationPosition position = currentDialect.commitWithPosition(connection);
 		long now = this.clock.getAsLong();
 		ClusterIdentity identity = knownIdentity();
 		if (identity == null) {
@@ -163,10 +175,20 @@ public final class ConsistencyGuard {
 		}
 	}
 
-	private void advance(long position, @Nullable ClusterIdentity identity, long now) {
-		ClusterIdentity cluster = (identity != null) ? identity : ANY_CLUSTER;
-		ConsistencyToken.Entry entry = new ConsistencyToken.Entry(cluster.clusterId(), cluster.timeline(), position,
-				now);
+	private void advance(ReplicationPosition position, @Nullable ClusterIdentity identity, long now) {
+		ConsistencyToken.Entry entry;
+		if (identity == null) {
+			// A position whose cluster is unknown compares with nothing: the commit time decides.
+			entry = new ConsistencyToken.Entry(ANY_CLUSTER.clusterId(), ANY_CLUSTER.timeline(), -1, now);
+		}
+		else if (position.isKnown()) {
+			// The timeline read with the position, not the monitor's last view of the writer: a
+			// failover since that poll must not label a new timeline's position with the old one.
+			entry = new ConsistencyToken.Entry(identity.clusterId(), position.timeline(), position.offset(), now);
+		}
+		else {
+			entry = new ConsistencyToken.Entry(identity.clusterId(), identity.timeline(), -1, now);
+		}
 		this.context.merge(new ConsistencyToken(List.of(entry), now + this.ttlMillis));
 	}
 
@@ -195,9 +217,22 @@ public final class ConsistencyGuard {
 			outcome(ConsistencyOutcome.TOKEN_EXPIRED);
 			return null;
 		}
+		if (token.entries().isEmpty()) {
+			return null;
+		}
 		ClusterIdentity identity = knownIdentity();
-		ConsistencyToken.Entry entry = (identity != null) ? token.entryFor(identity.clusterId())
-				: token.entries().get(0);
+		ConsistencyToken.Entry entry;
+		if (identity != null) {
+			entry = token.entryFor(identity.clusterId());
+		}
+		else {
+			// Only an entry that applies to any cluster (written where no identity was known either,
+			// as with a database without a dialect) can be used.
+			entry = token.entryFor(ConsistencyToken.ANY_CLUSTER);
+			if (entry == null) {
+				return UNKNOWN_CLUSTER;
+			}
+		}
 		if (entry == null) {
 			outcome(ConsistencyOutcome.TOKEN_FOREIGN);
 			return null;
@@ -215,6 +250,9 @@ public final class ConsistencyGuard {
 	 * @return the reason, or {@code null} if a caught-up replica may serve it
 	 */
 	public @Nullable ConsistencyOutcome writerOnly(ConsistencyToken.Entry entry) {
+		if (entry == UNKNOWN_CLUSTER) {
+			return ConsistencyOutcome.WRITER_UNKNOWN_CLUSTER;
+		}
 		if (this.mode == ConsistencyMode.TIME_WINDOW) {
 			return ConsistencyOutcome.WRITER_TIME_WINDOW;
 		}
@@ -250,6 +288,23 @@ public final class ConsistencyGuard {
 	}
 
 	/**
+	 * What a replica's lag is taken to be once a read found it without a write (after waiting up to
+	 * {@code max-wait}): until the monitor measures it again, the replica is taken to stand still,
+	 * so it will not have a write of that age, nor one made since, within that time. A following
+	 * read of the same write, or of a younger one, then goes to the writer without asking: at most
+	 * one wasted round trip per replica and monitor interval instead of one per read.
+	 * @param entry the write the replica did not have
+	 * @return the lag estimate in nanoseconds, {@code 0} when nothing measures the replica again
+	 * (then each read asks on its own connection)
+	 */
+	public long lagAfterMiss(ConsistencyToken.Entry entry) {
+		if (this.remeasureNanos <= 0) {
+			return 0;
+		}
+		return ageNanos(entry) + this.maxWaitNanos + this.remeasureNanos;
+	}
+
+	/**
 	 * How long ago the write was committed.
 	 * @param entry the requirement
 	 * @return the time since its commit, in nanoseconds
@@ -274,7 +329,7 @@ public final class ConsistencyGuard {
 			return false;
 		}
 		try {
-			if (currentDialect.replayPosition(connection) >= entry.position()) {
+			if (hasReplayed(currentDialect, connection, entry)) {
 				outcome(ConsistencyOutcome.REPLICA_CHECKED);
 				return true;
 			}
@@ -292,8 +347,14 @@ public final class ConsistencyGuard {
 				}
 				// A bounded poll: the replica's replay cannot be waited on before PostgreSQL 19.
 				LockSupport.parkNanos(Math.min(pause, remaining));
+				if (Thread.currentThread().isInterrupted()) {
+					// Someone wants this thread to stop: no more waiting, the read goes to the writer
+					// and the interrupt stays for the caller to see.
+					waited(System.nanoTime() - start, false);
+					return false;
+				}
 				pause = POLL_NANOS;
-				if (currentDialect.replayPosition(connection) >= entry.position()) {
+				if (hasReplayed(currentDialect, connection, entry)) {
 					waited(System.nanoTime() - start, true);
 					outcome(ConsistencyOutcome.REPLICA_WAITED);
 					return true;
@@ -304,6 +365,11 @@ public final class ConsistencyGuard {
 			logger.debug("Could not read the replay position", ex);
 			return false;
 		}
+	}
+
+	private static boolean hasReplayed(DatabaseDialect dialect, Connection connection, ConsistencyToken.Entry entry)
+			throws SQLException {
+		return dialect.replayPosition(connection).includes(entry.timeline(), entry.position());
 	}
 
 	private @Nullable ClusterIdentity knownIdentity() {

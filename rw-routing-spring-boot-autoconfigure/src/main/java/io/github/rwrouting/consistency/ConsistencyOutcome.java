@@ -41,6 +41,13 @@ public enum ConsistencyOutcome {
 	WRITER_STALE_TIMELINE("writer-stale-timeline"),
 
 	/**
+	 * The cluster's identity was not known yet (the monitor had not reached the writer, or without a
+	 * monitor this process had not written yet), so which of the token's entries applies was not
+	 * known: the read ran on the writer.
+	 */
+	WRITER_UNKNOWN_CLUSTER("writer-unknown-cluster"),
+
+	/**
 	 * In time-window mode, the read came within the window after a write: it ran on the writer.
 	 */
 	WRITER_TIME_WINDOW("writer-time-window"),

@@ -1,6 +1,7 @@
 package io.github.rwrouting.consistency;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -8,7 +9,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A client's read-after-write marker: for each database cluster it wrote to, the commit position of
  * its newest write. A read may run on a replica only once that replica has replayed the position.
- * Tokens are immutable, only move forward when merged, and expire.
+ * Tokens are immutable, only move forward when merged, and expire. A token holds at most
+ * {@value #MAX_ENTRIES} entries: past that, the entries of the clusters written longest ago are
+ * dropped, so that a client's newest writes always travel.
  *
  * @author rw-routing
  */
@@ -20,18 +23,31 @@ public final class ConsistencyToken {
 	 */
 	public static final long ANY_CLUSTER = 0;
 
+	/**
+	 * The most clusters a token speaks of.
+	 */
+	public static final int MAX_ENTRIES = 16;
+
+	private static final Comparator<Entry> NEWEST_FIRST = Comparator.comparingLong(Entry::commitTimeMillis).reversed();
+
 	private final List<Entry> entries;
 
 	private final long expiresAtMillis;
 
 	/**
 	 * Create a token.
-	 * @param entries one entry per cluster
+	 * @param entries one entry per cluster; of more than {@value #MAX_ENTRIES}, the newest are kept
 	 * @param expiresAtMillis when the token stops counting, in epoch milliseconds
 	 */
 	public ConsistencyToken(List<Entry> entries, long expiresAtMillis) {
-		this.entries = List.copyOf(entries);
+		this.entries = (entries.size() <= MAX_ENTRIES) ? List.copyOf(entries) : newest(entries);
 		this.expiresAtMillis = expiresAtMillis;
+	}
+
+	private static List<Entry> newest(List<Entry> entries) {
+		List<Entry> sorted = new ArrayList<>(entries);
+		sorted.sort(NEWEST_FIRST);
+		return List.copyOf(sorted.subList(0, MAX_ENTRIES));
 	}
 
 	/**
@@ -48,6 +64,16 @@ public final class ConsistencyToken {
 	 */
 	public long expiresAtMillis() {
 		return this.expiresAtMillis;
+	}
+
+	/**
+	 * This token, expiring no later than a given time: a token signed elsewhere (with a longer
+	 * {@code ttl}) never lives longer here than this process's {@code ttl}.
+	 * @param latestMillis the latest expiry allowed, in epoch milliseconds
+	 * @return this token if it already expires by then, else a copy that does
+	 */
+	public ConsistencyToken expiringBy(long latestMillis) {
+		return (this.expiresAtMillis <= latestMillis) ? this : new ConsistencyToken(this.entries, latestMillis);
 	}
 
 	/**

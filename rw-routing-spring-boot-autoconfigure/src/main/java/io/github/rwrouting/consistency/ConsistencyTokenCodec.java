@@ -28,8 +28,6 @@ public final class ConsistencyTokenCodec {
 
 	private static final String PREFIX = "v1.";
 
-	private static final int MAX_ENTRIES = 16;
-
 	private static final int ENTRY_BYTES = Long.BYTES + Integer.BYTES + Long.BYTES + Long.BYTES;
 
 	private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -68,12 +66,13 @@ public final class ConsistencyTokenCodec {
 	 * @return the opaque string
 	 */
 	public String encode(ConsistencyToken token) {
+		// A token holds at most MAX_ENTRIES: every entry is written.
 		List<ConsistencyToken.Entry> entries = token.entries();
-		int count = Math.min(entries.size(), MAX_ENTRIES);
+		int count = entries.size();
 		ByteBuffer payload = ByteBuffer.allocate(Long.BYTES + 1 + count * ENTRY_BYTES);
 		payload.putLong(token.expiresAtMillis());
 		payload.put((byte) count);
-		for (ConsistencyToken.Entry entry : entries.subList(0, count)) {
+		for (ConsistencyToken.Entry entry : entries) {
 			payload.putLong(entry.clusterId());
 			payload.putInt(entry.timeline());
 			payload.putLong(entry.position());
@@ -128,7 +127,8 @@ public final class ConsistencyTokenCodec {
 		}
 		long expiresAt = payload.getLong();
 		int count = payload.get();
-		if (count < 0 || count > MAX_ENTRIES || payload.remaining() != count * ENTRY_BYTES) {
+		// No entry: never written by rw-routing, and it would ask nothing of a read.
+		if (count <= 0 || count > ConsistencyToken.MAX_ENTRIES || payload.remaining() != count * ENTRY_BYTES) {
 			return null;
 		}
 		List<ConsistencyToken.Entry> entries = new ArrayList<>(count);

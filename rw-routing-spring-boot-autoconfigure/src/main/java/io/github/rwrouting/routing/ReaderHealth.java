@@ -1,5 +1,8 @@
 package io.github.rwrouting.routing;
 
+import io.github.rwrouting.consistency.ConsistencyToken;
+import io.github.rwrouting.consistency.ReplicationPosition;
+
 /**
  * Whether a reader may take reads, as last decided by the replica monitor. Written by the monitor,
  * read on every routing decision: plain volatile fields, no locking.
@@ -16,7 +19,7 @@ public final class ReaderHealth {
 
 	private volatile long lagNanos;
 
-	private volatile long replayPosition = -1;
+	private volatile ReplicationPosition replayed = ReplicationPosition.UNKNOWN;
 
 	private volatile long appliedUntilMillis = Long.MIN_VALUE;
 
@@ -26,34 +29,34 @@ public final class ReaderHealth {
 
 	/**
 	 * Record how far the reader has replayed, as the monitor last saw it.
-	 * @param replayPosition the replayed position, or {@code -1} when the database has none
+	 * @param replayed the replayed position and its timeline, {@link ReplicationPosition#UNKNOWN}
+	 * when the database has none
 	 * @param appliedUntilMillis a time (epoch milliseconds) before which every commit is known to be
 	 * visible on the reader
 	 */
-	public void replayed(long replayPosition, long appliedUntilMillis) {
-		this.replayPosition = replayPosition;
+	public void replayed(ReplicationPosition replayed, long appliedUntilMillis) {
+		this.replayed = replayed;
 		this.appliedUntilMillis = appliedUntilMillis;
 	}
 
 	/**
 	 * Whether the reader is known, without asking it, to show a write.
-	 * @param position the write's commit position, or {@code -1} if unknown
-	 * @param commitTimeMillis the write's commit time
-	 * @return {@code true} if the monitor last saw the reader past it; never by position when the
-	 * reader's connections may reach other nodes than the monitor's
+	 * @param write the write's commit position, timeline and time
+	 * @return {@code true} if the monitor last saw the reader past it on the write's timeline; never
+	 * by position when the reader's connections may reach other nodes than the monitor's
 	 */
-	public boolean hasReplayed(long position, long commitTimeMillis) {
-		if (position >= 0) {
+	public boolean hasReplayed(ConsistencyToken.Entry write) {
+		if (write.position() >= 0) {
 			if (!this.singleNode) {
 				// The monitor saw one of the nodes behind the endpoint; the read may land on another.
 				return false;
 			}
-			long replayed = this.replayPosition;
-			if (replayed >= 0) {
-				return replayed >= position;
+			ReplicationPosition node = this.replayed;
+			if (node.isKnown()) {
+				return node.includes(write.timeline(), write.position());
 			}
 		}
-		return this.appliedUntilMillis >= commitTimeMillis;
+		return this.appliedUntilMillis >= write.commitTimeMillis();
 	}
 
 	/**
@@ -77,8 +80,9 @@ public final class ReaderHealth {
 	}
 
 	/**
-	 * A read found the reader at least this far behind; the monitor's next poll measures it again.
-	 * @param lagNanos a lower bound of its current lag
+	 * A read found the reader behind: it is taken to lag this much until the monitor's next poll
+	 * measures it again.
+	 * @param lagNanos the lag it is taken to have
 	 */
 	public void lagsAtLeast(long lagNanos) {
 		// Racy by design: losing one of two concurrent raises only costs one wasted wait.

@@ -3,6 +3,9 @@ package io.github.rwrouting.routing;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.rwrouting.consistency.ConsistencyToken;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Picks the reader for the next read-only transaction among those the monitor lets serve reads.
  *
@@ -27,17 +30,17 @@ final class ReaderSelector {
 	 * The index of the chosen reader, or {@link #NONE}.
 	 */
 	int select() {
-		return select(-1, Long.MAX_VALUE, false);
+		return select(null);
 	}
 
 	/**
 	 * The index of a reader known to show a write, or {@link #NONE}: round-robin among them.
 	 */
-	int selectCaughtUp(long position, long commitTimeMillis) {
-		return select(position, commitTimeMillis, true);
+	int selectCaughtUp(ConsistencyToken.Entry write) {
+		return select(write);
 	}
 
-	private int select(long position, long commitTimeMillis, boolean caughtUpOnly) {
+	private int select(ConsistencyToken.@Nullable Entry write) {
 		int count = this.readers.length;
 		if (count == 0) {
 			return NONE;
@@ -51,7 +54,7 @@ final class ReaderSelector {
 				index -= count;
 			}
 			ReaderHealth health = this.readers[index].health();
-			if (health.isAvailable() && (!caughtUpOnly || health.hasReplayed(position, commitTimeMillis))) {
+			if (health.isAvailable() && (write == null || health.hasReplayed(write))) {
 				if (this.balancing == ReaderBalancing.ROUND_ROBIN) {
 					return index;
 				}

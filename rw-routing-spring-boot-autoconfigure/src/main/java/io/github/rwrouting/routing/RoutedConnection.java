@@ -134,7 +134,7 @@ final class RoutedConnection implements Connection {
 			return writerForConsistency(guard, writerOnly);
 		}
 		RouteDecision caughtUp = this.owner.getPolicy()
-			.decideCaughtUp(readerDecision.reason(), required.position(), required.commitTimeMillis());
+			.decideCaughtUp(readerDecision.reason(), required);
 		if (caughtUp != null) {
 			guard.outcome(ConsistencyOutcome.REPLICA_CAUGHT_UP);
 			return borrowFromReader(caughtUp);
@@ -151,7 +151,7 @@ final class RoutedConnection implements Connection {
 		connection.close();
 		// Not replayed a write this old: the replica lags at least that much. Until the monitor
 		// measures again, the next reads go to the writer at once instead of waiting in vain.
-		health.lagsAtLeast(guard.ageNanos(required));
+		health.lagsAtLeast(guard.lagAfterMiss(required));
 		return writerForConsistency(guard, ConsistencyOutcome.WRITER_FALLBACK);
 	}
 

@@ -3,6 +3,8 @@ package io.github.rwrouting.routing;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.rwrouting.consistency.ConsistencyToken;
+
 import org.springframework.util.Assert;
 
 /**
@@ -102,12 +104,11 @@ public final class RoutingPolicy {
 	 * A reader the monitor last saw past a write, for a read that must show it.
 	 * @param reason the read's reason ({@link RouteReason#READ_ONLY} or
 	 * {@link RouteReason#NON_TRANSACTIONAL})
-	 * @param position the write's commit position, or {@code -1} if unknown
-	 * @param commitTimeMillis the write's commit time
+	 * @param write the write's commit position, timeline and time
 	 * @return the decision, or {@code null} if no reader is known to be caught up
 	 */
-	public RouteDecision decideCaughtUp(RouteReason reason, long position, long commitTimeMillis) {
-		int reader = this.readerSelector.selectCaughtUp(position, commitTimeMillis);
+	public RouteDecision decideCaughtUp(RouteReason reason, ConsistencyToken.Entry write) {
+		int reader = this.readerSelector.selectCaughtUp(write);
 		return (reader != ReaderSelector.NONE) ? this.readerDecisions[reader][reason.ordinal()] : null;
 	}
 

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 
+import io.github.rwrouting.consistency.ReplicationPosition;
+
 /**
  * Aurora PostgreSQL: readers are not in recovery and expose no replay position, so role and lag come
  * from {@code aurora_replica_status()}, the writer being the row with the {@code MASTER_SESSION_ID}.
@@ -42,19 +44,19 @@ public class AuroraPostgresDialect extends PostgresDialect {
 	// Aurora readers share the writer's storage and have no replay position: reads are checked
 	// against commit times and the lag Aurora reports.
 	@Override
-	public long commitPosition(Connection connection) {
-		return NodeProbe.UNKNOWN;
+	public ReplicationPosition commitPosition(Connection connection) {
+		return ReplicationPosition.UNKNOWN;
 	}
 
 	@Override
-	public long commitWithPosition(Connection connection) throws SQLException {
+	public ReplicationPosition commitWithPosition(Connection connection) throws SQLException {
 		connection.commit();
-		return NodeProbe.UNKNOWN;
+		return ReplicationPosition.UNKNOWN;
 	}
 
 	@Override
-	public long replayPosition(Connection connection) {
-		return NodeProbe.UNKNOWN;
+	public ReplicationPosition replayPosition(Connection connection) {
+		return ReplicationPosition.UNKNOWN;
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Properties;
 
 import io.github.rwrouting.consistency.ClusterIdentity;
+import io.github.rwrouting.consistency.ReplicationPosition;
 
 /**
  * The one place that knows a database's SQL for role, replication position and lag. Everything
@@ -33,29 +34,33 @@ public interface DatabaseDialect {
 	 * The commit position of the newest write, read on the writer connection right after COMMIT (one
 	 * round trip): a safe upper bound of the transaction's own commit record.
 	 * @param connection the writer connection, in auto-commit mode
-	 * @return the position, or {@link NodeProbe#UNKNOWN} when the database has none
+	 * @return the position with the writer's timeline, or {@link ReplicationPosition#UNKNOWN} when
+	 * the database has none
 	 * @throws SQLException if it could not be read
 	 */
-	long commitPosition(Connection connection) throws SQLException;
+	ReplicationPosition commitPosition(Connection connection) throws SQLException;
 
 	/**
 	 * Commit the transaction open on a writer connection and read its commit position, in one round
 	 * trip where the database allows it. The connection is in auto-commit mode false before and
 	 * after, with no transaction open after.
 	 * @param connection the writer connection, in a transaction that wrote
-	 * @return the position, or {@link NodeProbe#UNKNOWN} when the database has none
+	 * @return the position with the writer's timeline, or {@link ReplicationPosition#UNKNOWN} when
+	 * the database has none
 	 * @throws SQLException if the commit failed, or the connection failed so that whether it
 	 * committed is unknown
 	 */
-	long commitWithPosition(Connection connection) throws SQLException;
+	ReplicationPosition commitWithPosition(Connection connection) throws SQLException;
 
 	/**
-	 * The position a replica has replayed.
+	 * The position a replica has replayed, with the timeline it replayed it on (a lower bound of it
+	 * where the database cannot tell exactly: an older timeline is never trusted with a newer
+	 * one's writes, so a lower bound errs on the safe side).
 	 * @param connection a connection to the replica, in auto-commit mode
-	 * @return the position, or {@link NodeProbe#UNKNOWN} when the database has none
+	 * @return the position, or {@link ReplicationPosition#UNKNOWN} when the database has none
 	 * @throws SQLException if it could not be read
 	 */
-	long replayPosition(Connection connection) throws SQLException;
+	ReplicationPosition replayPosition(Connection connection) throws SQLException;
 
 	/**
 	 * The cluster and timeline a node belongs to.

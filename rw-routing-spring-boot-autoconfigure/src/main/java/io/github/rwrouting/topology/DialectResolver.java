@@ -2,7 +2,6 @@ package io.github.rwrouting.topology;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
@@ -14,33 +13,22 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DialectResolver {
 
-	/**
-	 * The value of {@code rw-routing.dialect} that asks for detection.
-	 */
-	public static final String AUTO = "auto";
-
-	private final String configured;
+	private final DialectType configured;
 
 	/**
 	 * Create a resolver.
-	 * @param configured the configured dialect name, or {@value #AUTO}
+	 * @param configured the configured dialect, or {@link DialectType#AUTO}
 	 */
-	public DialectResolver(String configured) {
-		this.configured = configured.toLowerCase(Locale.ROOT);
+	public DialectResolver(DialectType configured) {
+		this.configured = configured;
 	}
 
 	/**
 	 * The configured dialect, when one is configured.
 	 * @return the dialect, or {@code null} when it is to be detected
-	 * @throws IllegalArgumentException if the name is unknown
 	 */
 	public @Nullable DatabaseDialect configured() {
-		return switch (this.configured) {
-			case AUTO -> null;
-			case PostgresDialect.NAME -> new PostgresDialect();
-			case AuroraPostgresDialect.NAME -> new AuroraPostgresDialect();
-			default -> throw new IllegalArgumentException("Unknown dialect '" + this.configured + "'");
-		};
+		return this.configured.create();
 	}
 
 	/**

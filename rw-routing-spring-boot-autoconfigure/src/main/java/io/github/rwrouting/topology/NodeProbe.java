@@ -1,6 +1,7 @@
 package io.github.rwrouting.topology;
 
 import io.github.rwrouting.consistency.ClusterIdentity;
+import io.github.rwrouting.consistency.ReplicationPosition;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * current insert position on a primary, the replay position on a standby), or {@link #UNKNOWN} when
  * the database has no comparable position
  * @param reportedLagNanos the lag the database reports itself (Aurora), or {@link #UNKNOWN}
- * @param identity the cluster and timeline the node belongs to, or {@code null} if unknown
+ * @param identity the cluster and timeline the node belongs to (a standby: the timeline it replays
+ * on), or {@code null} if unknown
  * @author rw-routing
  */
 public record NodeProbe(NodeRole role, long position, long reportedLagNanos, @Nullable ClusterIdentity identity) {
@@ -20,5 +22,24 @@ public record NodeProbe(NodeRole role, long position, long reportedLagNanos, @Nu
 	 * Marks a value the database does not provide.
 	 */
 	public static final long UNKNOWN = -1;
+
+	/**
+	 * The node's position with its timeline.
+	 * @return the position, {@link ReplicationPosition#UNKNOWN} when either is unknown
+	 */
+	public ReplicationPosition replicationPosition() {
+		ClusterIdentity node = this.identity;
+		return (node != null && this.position != UNKNOWN) ? new ReplicationPosition(node.timeline(), this.position)
+				: ReplicationPosition.UNKNOWN;
+	}
+
+	/**
+	 * The node's timeline.
+	 * @return the timeline, or {@link ReplicationPosition#UNKNOWN_TIMELINE}
+	 */
+	public int timeline() {
+		ClusterIdentity node = this.identity;
+		return (node != null) ? node.timeline() : ReplicationPosition.UNKNOWN_TIMELINE;
+	}
 
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Properties;
 
 import io.github.rwrouting.consistency.ClusterIdentity;
+import io.github.rwrouting.consistency.ReplicationPosition;
 
 /**
  * PostgreSQL with streaming replication: role from {@code pg_is_in_recovery()}, position from the
@@ -24,32 +25,48 @@ public class PostgresDialect implements DatabaseDialect {
 
 	private static final String CLUSTER_ID = "(select system_identifier from pg_control_system())";
 
-	// On a primary: the first part of the current WAL file name.
+	// On a primary: the first part of the current WAL file name, which always names the server's
+	// current timeline.
 	private static final String PRIMARY_TIMELINE = "('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))"
 			+ "::bit(32)::int";
 
-	// One round trip: role, position, cluster and timeline. pg_current_wal_lsn() fails on a standby,
-	// hence the CASE.
-	private static final String PROBE = "select pg_is_in_recovery(), pg_wal_lsn_diff(case when pg_is_in_recovery() "
-			+ "then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end, '0/0')::bigint, " + CLUSTER_ID + ", "
-			+ "case when pg_is_in_recovery() then null else " + PRIMARY_TIMELINE + " end";
+	// On a standby (where pg_walfile_name() fails): the timeline being streamed, whose history holds
+	// everything the standby has replayed (it streams a newer timeline only once it has replayed the
+	// older one up to the fork). When not streaming, or for a role without pg_read_all_stats (which
+	// sees no received_tli), the newer of the timelines of its last restartpoint and of its minimum
+	// recovery point: both were replayed, so neither is newer than what it replays now.
+	private static final String STANDBY_TIMELINE = "coalesce((select received_tli from pg_stat_wal_receiver "
+			+ "where status = 'streaming'), greatest((select timeline_id from pg_control_checkpoint()), "
+			+ "(select min_recovery_end_timeline from pg_control_recovery())))";
+
+	private static final String TIMELINE = "case when pg_is_in_recovery() then " + STANDBY_TIMELINE + " else "
+			+ PRIMARY_TIMELINE + " end";
+
+	// pg_current_wal_lsn() fails on a standby, hence the CASE.
+	private static final String POSITION = "pg_wal_lsn_diff(case when pg_is_in_recovery() "
+			+ "then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end, '0/0')::bigint";
+
+	// One round trip: role, position, cluster and timeline.
+	private static final String PROBE = "select pg_is_in_recovery(), " + POSITION + ", " + CLUSTER_ID + ", "
+			+ TIMELINE;
 
 	// With synchronous_commit off the commit record may not be flushed yet: only the insert position
 	// is a safe bound then. Otherwise the flush position is, and it is much tighter under concurrent
-	// writers (more reads qualify for a replica). NULL rather than an error on a standby.
+	// writers (more reads qualify for a replica). The timeline comes from the same statement, so a
+	// promotion between the commit and a later poll cannot mislabel it. NULL rather than an error on
+	// a standby.
 	private static final String COMMIT_POSITION = "select case when pg_is_in_recovery() then null else "
 			+ "pg_wal_lsn_diff(case when current_setting('synchronous_commit') = 'off' then "
-			+ "pg_current_wal_insert_lsn() else pg_current_wal_flush_lsn() end, '0/0')::bigint end";
+			+ "pg_current_wal_insert_lsn() else pg_current_wal_flush_lsn() end, '0/0')::bigint end, "
+			+ "case when pg_is_in_recovery() then null else " + PRIMARY_TIMELINE + " end";
 
 	// Sent together, answered together: the server finishes a COMMIT (flushed, and waited for by
 	// synchronous standbys) before it runs the next statement of the same batch.
 	private static final String COMMIT_THEN_POSITION = "commit; " + COMMIT_POSITION;
 
-	private static final String REPLAY_POSITION = "select pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::bigint";
+	private static final String REPLAY_POSITION = "select " + POSITION + ", " + TIMELINE;
 
-	private static final String IDENTITY = "select " + CLUSTER_ID + ", "
-			+ "case when pg_is_in_recovery() then (select timeline_id from pg_control_checkpoint()) "
-			+ "else " + PRIMARY_TIMELINE + " end";
+	private static final String IDENTITY = "select " + CLUSTER_ID + ", " + TIMELINE;
 
 	@Override
 	public String name() {
@@ -73,20 +90,19 @@ public class PostgresDialect implements DatabaseDialect {
 	}
 
 	@Override
-	public long commitPosition(Connection connection) throws SQLException {
+	public ReplicationPosition commitPosition(Connection connection) throws SQLException {
 		return queryPosition(connection, COMMIT_POSITION);
 	}
 
 	@Override
-	public long commitWithPosition(Connection connection) throws SQLException {
-		long position = NodeProbe.UNKNOWN;
+	public ReplicationPosition commitWithPosition(Connection connection) throws SQLException {
+		ReplicationPosition position = ReplicationPosition.UNKNOWN;
 		try (PreparedStatement statement = connection.prepareStatement(COMMIT_THEN_POSITION)) {
 			statement.execute();
 			if (statement.getMoreResults()) {
 				try (ResultSet result = statement.getResultSet()) {
 					if (result.next()) {
-						long value = result.getLong(1);
-						position = result.wasNull() ? NodeProbe.UNKNOWN : value;
+						position = position(result);
 					}
 				}
 			}
@@ -100,7 +116,7 @@ public class PostgresDialect implements DatabaseDialect {
 	}
 
 	@Override
-	public long replayPosition(Connection connection) throws SQLException {
+	public ReplicationPosition replayPosition(Connection connection) throws SQLException {
 		return queryPosition(connection, REPLAY_POSITION);
 	}
 
@@ -109,11 +125,22 @@ public class PostgresDialect implements DatabaseDialect {
 		return query(connection, IDENTITY, (result) -> new ClusterIdentity(result.getLong(1), result.getInt(2)));
 	}
 
-	private static long queryPosition(Connection connection, String sql) throws SQLException {
-		return query(connection, sql, (result) -> {
-			long value = result.getLong(1);
-			return result.wasNull() ? NodeProbe.UNKNOWN : value;
-		});
+	private static ReplicationPosition queryPosition(Connection connection, String sql) throws SQLException {
+		ReplicationPosition position = query(connection, sql, PostgresDialect::position);
+		return (position != null) ? position : ReplicationPosition.UNKNOWN;
+	}
+
+	/**
+	 * A position from a row of (WAL bytes, timeline), either of them possibly NULL.
+	 */
+	private static ReplicationPosition position(ResultSet result) throws SQLException {
+		long offset = result.getLong(1);
+		boolean noOffset = result.wasNull();
+		int timeline = result.getInt(2);
+		if (noOffset || result.wasNull()) {
+			return ReplicationPosition.UNKNOWN;
+		}
+		return new ReplicationPosition(timeline, offset);
 	}
 
 	/**

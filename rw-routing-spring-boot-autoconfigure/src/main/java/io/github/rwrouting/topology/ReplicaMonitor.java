@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import io.github.rwrouting.consistency.ClusterIdentity;
+import io.github.rwrouting.consistency.ReplicationPosition;
 import io.github.rwrouting.routing.Route;
 import io.github.rwrouting.routing.RouteReason;
 import io.github.rwrouting.routing.RoutingPolicy;
@@ -59,6 +60,9 @@ public class ReplicaMonitor implements SmartLifecycle {
 	private volatile @Nullable DatabaseDialect dialect;
 
 	private volatile @Nullable ClusterIdentity writerIdentity;
+
+	/** When the monitor first saw the writer on its current timeline ({@link System#nanoTime()}). */
+	private volatile long writerTimelineSeenNanos;
 
 	private volatile @Nullable ScheduledExecutorService executor;
 
@@ -181,11 +185,11 @@ public class ReplicaMonitor implements SmartLifecycle {
 			long now = System.nanoTime();
 			if (node.isWriter()) {
 				if (probe.role() == NodeRole.PRIMARY) {
+					if (probe.identity() != null) {
+						writerIdentified(probe.identity(), now);
+					}
 					if (probe.position() != NodeProbe.UNKNOWN) {
 						this.writerHistory.record(now, probe.position());
-					}
-					if (probe.identity() != null) {
-						this.writerIdentity = probe.identity();
 					}
 				}
 				node.writerPolled(probe);
@@ -197,9 +201,31 @@ public class ReplicaMonitor implements SmartLifecycle {
 				node.readerPolled(probe, lagBytes(probe), lagNanos(probe, now), startedMillis);
 			}
 		}
-		catch (Exception ex) {
+		catch (Throwable ex) {
+			// Whatever a poll throws (an Error from a driver too) is a failed poll: an escaping
+			// throwable would cancel this node's schedule for good.
 			node.failed(ex);
 		}
+	}
+
+	private void writerIdentified(ClusterIdentity identity, long now) {
+		ClusterIdentity previous = this.writerIdentity;
+		if (previous == null || previous.timeline() != identity.timeline()) {
+			// Positions of another timeline say nothing about lag on this one.
+			this.writerHistory.clear();
+			this.writerTimelineSeenNanos = now;
+		}
+		this.writerIdentity = identity;
+	}
+
+	/**
+	 * Whether a replica replays another timeline than the writer writes: then none of the writer's
+	 * positions compare with the replica's.
+	 */
+	private boolean onAnotherTimeline(NodeProbe probe) {
+		ClusterIdentity writer = this.writerIdentity;
+		int timeline = probe.timeline();
+		return writer != null && timeline != ReplicationPosition.UNKNOWN_TIMELINE && timeline != writer.timeline();
 	}
 
 	private long lagBytes(NodeProbe probe) {
@@ -207,7 +233,8 @@ public class ReplicaMonitor implements SmartLifecycle {
 		if (probe.role() == NodeRole.PRIMARY) {
 			return 0;
 		}
-		if (probe.position() == NodeProbe.UNKNOWN || writerPosition == NodeProbe.UNKNOWN) {
+		if (probe.position() == NodeProbe.UNKNOWN || writerPosition == NodeProbe.UNKNOWN
+				|| onAnotherTimeline(probe)) {
 			return NodeProbe.UNKNOWN;
 		}
 		return Math.max(0, writerPosition - probe.position());
@@ -222,6 +249,11 @@ public class ReplicaMonitor implements SmartLifecycle {
 		}
 		if (probe.position() == NodeProbe.UNKNOWN) {
 			return NodeProbe.UNKNOWN;
+		}
+		if (onAnotherTimeline(probe)) {
+			// It has none of the writer's writes since its timeline began (a replica that follows
+			// the new primary switches within seconds; one left on an old timeline never does).
+			return Math.max(0, now - this.writerTimelineSeenNanos);
 		}
 		return this.writerHistory.lagNanos(probe.position(), now);
 	}
@@ -255,7 +287,7 @@ public class ReplicaMonitor implements SmartLifecycle {
 	/**
 	 * Removes anything that looks like a credential from a driver message.
 	 */
-	static String describe(Exception ex) {
+	static String describe(Throwable ex) {
 		String message = String.valueOf(ex.getMessage()).replaceAll("(?i)(password|pwd|secret|token)=[^&;\\s]*",
 				"$1=******");
 		String state = (ex instanceof SQLException sqlException && sqlException.getSQLState() != null)
@@ -305,7 +337,7 @@ public class ReplicaMonitor implements SmartLifecycle {
 				try {
 					current.close();
 				}
-				catch (SQLException ex) {
+				catch (SQLException | RuntimeException ex) {
 					logger.debug("Failed to close monitor connection", ex);
 				}
 			}
@@ -343,7 +375,7 @@ public class ReplicaMonitor implements SmartLifecycle {
 			// granularity of the writer history, is visible on the reader.
 			long appliedUntil = lagKnown ? startedMillis - TimeUnit.NANOSECONDS.toMillis(lagNanos)
 					- ReplicaMonitor.this.interval.toMillis() : Long.MIN_VALUE;
-			this.route.health().replayed(probe.position(), appliedUntil);
+			this.route.health().replayed(probe.replicationPosition(), appliedUntil);
 			if (excluded) {
 				this.route.health().markUnavailable(reason, lag);
 			}
@@ -358,7 +390,7 @@ public class ReplicaMonitor implements SmartLifecycle {
 			}
 		}
 
-		void failed(Exception ex) {
+		void failed(Throwable ex) {
 			this.consecutiveSuccesses = 0;
 			closeConnection();
 			NodeStatus previous = this.status;
@@ -368,9 +400,17 @@ public class ReplicaMonitor implements SmartLifecycle {
 			}
 			this.status = new NodeStatus(this.route.name(), isWriter(), false, previous.role(), previous.lagBytes(),
 					previous.lagNanos(), excluded, Instant.now(), describe(ex));
-			if (previous.up() || previous.checkedAt() == null) {
-				logger.warn("rw-routing cannot reach " + (isWriter() ? "the writer" : "reader '" + this.route.name()
-						+ "'") + ": " + this.status.error());
+			String message = "rw-routing cannot reach " + (isWriter() ? "the writer" : "reader '" + this.route.name()
+					+ "'") + ": " + this.status.error();
+			if (!(ex instanceof Exception)) {
+				// Not a database failure but a fault in the application or a library: with its trace,
+				// whenever it is not the same as the last poll's.
+				if (!this.status.error().equals(previous.error())) {
+					logger.error(message, ex);
+				}
+			}
+			else if (previous.up() || previous.checkedAt() == null) {
+				logger.warn(message);
 			}
 		}
 

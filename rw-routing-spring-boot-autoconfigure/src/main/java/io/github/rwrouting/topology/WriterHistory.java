@@ -55,6 +55,15 @@ final class WriterHistory {
 	}
 
 	/**
+	 * Forget every sample: the writer moved to another timeline, whose positions do not compare
+	 * with the old one's.
+	 */
+	synchronized void clear() {
+		this.size = 0;
+		this.newest = -1;
+	}
+
+	/**
 	 * The writer's newest position, or {@link NodeProbe#UNKNOWN}.
 	 */
 	synchronized long latestPosition() {

@@ -3,6 +3,7 @@ package io.github.rwrouting.web;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Enumeration;
 import java.util.function.LongSupplier;
 
 import io.github.rwrouting.consistency.ConsistencyContext;
@@ -24,9 +25,11 @@ import org.springframework.http.ResponseCookie;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Makes a web request the scope of a consistency token: reads the token the client sent (header, else
- * cookie), and sends the advanced token back in both, just before the response is committed, when
- * the request wrote. A bad, forged or expired token is ignored and counted, never an error.
+ * Makes a web request the scope of a consistency token: reads the tokens the client sent (every
+ * header and every cookie of that name, merged: a stale or broken one cannot hide a valid one), and
+ * sends the advanced token back in both, just before the response is committed, when the request
+ * wrote. A bad, forged or expired token is ignored and counted, never an error. No token lives
+ * longer than {@code ttl} from the moment this service accepts or re-signs it.
  *
  * @author rw-routing
  */
@@ -43,6 +46,8 @@ public class ConsistencyFilter extends OncePerRequestFilter {
 	private final String cookieName;
 
 	private final Duration ttl;
+
+	private final long ttlMillis;
 
 	private final LongSupplier clock;
 
@@ -64,17 +69,14 @@ public class ConsistencyFilter extends OncePerRequestFilter {
 		this.headerName = headerName;
 		this.cookieName = cookieName;
 		this.ttl = ttl;
+		this.ttlMillis = ttl.toMillis();
 		this.clock = clock;
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		ConsistencyTokenCodec.Decoded decoded = this.codec.decode(incomingValue(request), this.clock.getAsLong());
-		if (decoded.rejection() != null && decoded.rejection() != ConsistencyOutcome.NO_TOKEN) {
-			this.guard.outcome(decoded.rejection());
-		}
-		ConsistencyToken incoming = decoded.token();
+		ConsistencyToken incoming = incomingToken(request);
 		ConsistencyToken outer = this.context.current();
 		this.context.set(incoming);
 		TokenWritingResponse tokenResponse = new TokenWritingResponse(request, response, incoming);
@@ -87,20 +89,37 @@ public class ConsistencyFilter extends OncePerRequestFilter {
 		}
 	}
 
-	private @Nullable String incomingValue(HttpServletRequest request) {
-		String header = request.getHeader(this.headerName);
-		if (header != null) {
-			return header;
+	/**
+	 * Every token the request carries, merged: a client may send the header and the cookie (one of
+	 * them stale or broken), or several cookies of the same name (set for different paths).
+	 */
+	private @Nullable ConsistencyToken incomingToken(HttpServletRequest request) {
+		long now = this.clock.getAsLong();
+		ConsistencyToken incoming = null;
+		Enumeration<String> headers = request.getHeaders(this.headerName);
+		while (headers != null && headers.hasMoreElements()) {
+			incoming = accept(incoming, headers.nextElement(), now);
 		}
 		Cookie[] cookies = request.getCookies();
 		if (cookies != null) {
 			for (Cookie cookie : cookies) {
 				if (this.cookieName.equals(cookie.getName())) {
-					return cookie.getValue();
+					incoming = accept(incoming, cookie.getValue(), now);
 				}
 			}
 		}
-		return null;
+		return (incoming != null) ? incoming.expiringBy(now + this.ttlMillis) : null;
+	}
+
+	private @Nullable ConsistencyToken accept(@Nullable ConsistencyToken accepted, String value, long now) {
+		ConsistencyTokenCodec.Decoded decoded = this.codec.decode(value, now);
+		if (decoded.rejection() != null) {
+			if (decoded.rejection() != ConsistencyOutcome.NO_TOKEN) {
+				this.guard.outcome(decoded.rejection());
+			}
+			return accepted;
+		}
+		return (accepted != null) ? accepted.merge(decoded.token()) : decoded.token();
 	}
 
 	/**
@@ -130,7 +149,8 @@ public class ConsistencyFilter extends OncePerRequestFilter {
 			if (current == null || current.equals(this.incoming)) {
 				return;
 			}
-			String value = ConsistencyFilter.this.codec.encode(current);
+			String value = ConsistencyFilter.this.codec.encode(
+					current.expiringBy(ConsistencyFilter.this.clock.getAsLong() + ConsistencyFilter.this.ttlMillis));
 			setHeader(ConsistencyFilter.this.headerName, value);
 			ResponseCookie cookie = ResponseCookie.from(ConsistencyFilter.this.cookieName, value)
 				.path("/")

@@ -1,6 +1,7 @@
 package io.github.rwrouting.consistency;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -68,6 +69,26 @@ class ConsistencyTokenCodecTests {
 			assertThat(this.codec.decode(value, NOW).rejection()).as(value).isEqualTo(ConsistencyOutcome.TOKEN_INVALID);
 		}
 		assertThat(this.codec.decode(null, NOW).rejection()).isEqualTo(ConsistencyOutcome.NO_TOKEN);
+	}
+
+	@Test
+	void aWriteAfterSixteenOtherClustersSurvivesEncoding() {
+		List<ConsistencyToken.Entry> foreign = new ArrayList<>();
+		for (int i = 1; i <= 16; i++) {
+			foreign.add(new ConsistencyToken.Entry(1000 + i, 1, 100, NOW - 1000 + i));
+		}
+		ConsistencyToken.Entry own = new ConsistencyToken.Entry(7, 1, 28_860_672L, NOW);
+		ConsistencyToken advanced = new ConsistencyToken(foreign, NOW + 60_000).advance(own, NOW + 60_000);
+		ConsistencyToken decoded = this.codec.decode(this.codec.encode(advanced), NOW).token();
+		assertThat(decoded).isNotNull();
+		assertThat(decoded.entryFor(7)).as("the caller's own, newest write").isEqualTo(own);
+		assertThat(decoded.entries()).hasSize(16);
+	}
+
+	@Test
+	void rejectsATokenWithoutEntries() {
+		String empty = this.codec.encode(new ConsistencyToken(List.of(), NOW + 60_000));
+		assertThat(this.codec.decode(empty, NOW).rejection()).isEqualTo(ConsistencyOutcome.TOKEN_INVALID);
 	}
 
 	@Test

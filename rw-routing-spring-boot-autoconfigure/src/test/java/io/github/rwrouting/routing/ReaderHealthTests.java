@@ -1,5 +1,7 @@
 package io.github.rwrouting.routing;
 
+import io.github.rwrouting.consistency.ConsistencyToken;
+import io.github.rwrouting.consistency.ReplicationPosition;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,25 +11,32 @@ class ReaderHealthTests {
 	@Test
 	void aSingleNodeReaderIsTrustedAtTheReplayPositionTheMonitorSaw() {
 		ReaderHealth health = new ReaderHealth(true);
-		health.replayed(1000, 50);
-		assertThat(health.hasReplayed(900, 100)).isTrue();
-		assertThat(health.hasReplayed(1000, 100)).isTrue();
-		assertThat(health.hasReplayed(1001, 10)).isFalse();
+		health.replayed(new ReplicationPosition(1, 1000), 50);
+		assertThat(health.hasReplayed(write(1, 900, 100))).isTrue();
+		assertThat(health.hasReplayed(write(1, 1000, 100))).isTrue();
+		assertThat(health.hasReplayed(write(1, 1001, 10))).isFalse();
+	}
+
+	@Test
+	void aReaderOnAnotherTimelineThanTheWriteIsNotTrusted() {
+		ReaderHealth health = new ReaderHealth(true);
+		health.replayed(new ReplicationPosition(1, 50_000), 500);
+		assertThat(health.hasReplayed(write(2, 900, 100))).isFalse();
 	}
 
 	@Test
 	void aReaderSpreadOverSeveralNodesIsNeverTrustedByPosition() {
 		ReaderHealth health = new ReaderHealth(false);
-		health.replayed(1000, 50);
-		assertThat(health.hasReplayed(900, 10)).isFalse();
+		health.replayed(new ReplicationPosition(1, 1000), 50);
+		assertThat(health.hasReplayed(write(1, 900, 10))).isFalse();
 	}
 
 	@Test
 	void withoutPositionsTheCommitTimeDecides() {
 		ReaderHealth health = new ReaderHealth(false);
-		health.replayed(-1, 50);
-		assertThat(health.hasReplayed(-1, 50)).isTrue();
-		assertThat(health.hasReplayed(-1, 51)).isFalse();
+		health.replayed(ReplicationPosition.UNKNOWN, 50);
+		assertThat(health.hasReplayed(write(1, -1, 50))).isTrue();
+		assertThat(health.hasReplayed(write(1, -1, 51))).isFalse();
 	}
 
 	@Test
@@ -40,6 +49,10 @@ class ReaderHealthTests {
 		assertThat(health.lagNanos()).isEqualTo(30);
 		health.markAvailable(7);
 		assertThat(health.lagNanos()).isEqualTo(7);
+	}
+
+	private static ConsistencyToken.Entry write(int timeline, long position, long commitTimeMillis) {
+		return new ConsistencyToken.Entry(7, timeline, position, commitTimeMillis);
 	}
 
 }

@@ -120,6 +120,84 @@ class ReaderCheckConsistencyIntegrationTests {
 	}
 
 	/**
+	 * A page view after a write reads twice while the replica lacks the write (replay paused, and
+	 * the monitor, polling every 10 s, last saw it with no lag): the first read asks the replica and
+	 * falls back to the writer; the second goes to the writer without asking, as the first found the
+	 * replica behind and it is taken to stay behind until the monitor measures it again.
+	 */
+	@Test
+	void aPageViewAsksAReplicaThatLacksItsWriteOnceNotTwice() {
+		PostgresNode replica = cluster.replica(2);
+		runner(replica.jdbcUrl(), "rw-routing.monitor.interval=10s").run((context) -> {
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			context.getBean(RoutingMetrics.class).bindTo(registry);
+			ReplicaMonitor monitor = context.getBean(ReplicaMonitor.class);
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> monitor.writerIdentity() != null && monitor.statuses().get(1).up()
+						&& monitor.statuses().get(1).lagBytes() == 0);
+			ConsistencyContext consistency = context.getBean(ConsistencyContext.class);
+			JdbcClient jdbc = context.getBean(JdbcClient.class);
+			replica.pauseReplay();
+			consistency.set(null);
+			try {
+				write(context, jdbc, "page view");
+				assertThat(read(context, jdbc, "page view")).isEqualTo(new Read(1, cluster.primary().port()));
+				assertThat(read(context, jdbc, "page view")).isEqualTo(new Read(1, cluster.primary().port()));
+				assertThat(outcomes(registry, "writer-fallback")).as("asked once").isEqualTo(1);
+				assertThat(outcomes(registry, "writer-replica-behind")).as("then not asked").isEqualTo(1);
+			}
+			finally {
+				consistency.set(null);
+				replica.resumeReplay();
+			}
+		});
+	}
+
+	/**
+	 * A thread interrupted while its read waits for a paused replica (max-wait 20 s) stops waiting at
+	 * once, reads its write on the writer, and still has its interrupt flag set afterwards.
+	 */
+	@Test
+	void anInterruptedReadStopsWaitingForTheReplicaAndRunsOnTheWriter() {
+		PostgresNode replica = cluster.replica(2);
+		runner(replica.jdbcUrl(), "rw-routing.consistency.max-wait=20s").run((context) -> {
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			context.getBean(RoutingMetrics.class).bindTo(registry);
+			ReplicaMonitor monitor = context.getBean(ReplicaMonitor.class);
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> monitor.writerIdentity() != null && monitor.statuses().get(1).up());
+			ConsistencyContext consistency = context.getBean(ConsistencyContext.class);
+			JdbcClient jdbc = context.getBean(JdbcClient.class);
+			consistency.set(null);
+			// This thread's pooled connections, so that no borrow below blocks (an interrupted borrow fails).
+			assertThat(read(context, jdbc, "interrupted").port()).isEqualTo(replica.port());
+			replica.pauseReplay();
+			try {
+				write(context, jdbc, "interrupted");
+				long start = System.nanoTime();
+				Thread.currentThread().interrupt();
+				Read read;
+				boolean stillInterrupted;
+				try {
+					read = read(context, jdbc, "interrupted");
+				}
+				finally {
+					stillInterrupted = Thread.interrupted();
+				}
+				assertThat(read).isEqualTo(new Read(1, cluster.primary().port()));
+				assertThat(stillInterrupted).as("the interrupt is kept").isTrue();
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).as("far below max-wait")
+					.isLessThan(Duration.ofSeconds(10));
+				assertThat(outcomes(registry, "writer-fallback")).isEqualTo(1);
+			}
+			finally {
+				consistency.set(null);
+				replica.resumeReplay();
+			}
+		});
+	}
+
+	/**
 	 * The commit position is read in the COMMIT's own round trip: a COMMIT that fails (a deferred
 	 * foreign key) still fails the transaction with the database's error, advances no token, and
 	 * leaves the connection usable.
