@@ -72,8 +72,12 @@ class RoutedConnectionContractIntegrationTests {
 	private final ExecutorService executor = Executors.newSingleThreadExecutor();
 
 	@AfterEach
-	void stopExecutor() {
+	void cleanUp() {
 		this.executor.shutdownNow();
+		// a failed test must not leave its emulated transaction to the next one
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.clearSynchronization();
+		}
 	}
 
 	@BeforeAll
@@ -208,7 +212,7 @@ class RoutedConnectionContractIntegrationTests {
 			Connection connection = context.getBean(DataSource.class).getConnection();
 			connection.setAutoCommit(false);
 			assertThat(node(port(connection))).isEqualTo("primary");
-			assertThat(activeConnections(context)).isEqualTo(1);
+			assertThat(active(context, WRITER_POOL)).isEqualTo(1);
 			connection.abort(this.executor);
 			assertThat(connection.isClosed()).isTrue();
 			assertNoActiveConnections(context);
