@@ -196,9 +196,9 @@ class RoutedConnectionContractIntegrationTests {
 				Savepoint inner = connection.setSavepoint();
 				terminateReaderSessions();
 				assertThat(node(port(connection))).isEqualTo("primary");
+				assertThat(outer.getSavepointName()).isEqualTo("outer");
 				connection.rollback(inner);
 				connection.releaseSavepoint(outer);
-				assertThat(outer.getSavepointName()).isEqualTo("outer");
 				connection.commit();
 				TransactionSynchronizationManager.clearSynchronization();
 			}
@@ -475,7 +475,7 @@ class RoutedConnectionContractIntegrationTests {
 				ResultSet result = statement.executeQuery("select name from things")) {
 			ResultSetMetaData metaData = result.getMetaData();
 			assertThat(metaData.getColumnName(1)).isEqualTo("name");
-			assertThat(result.getHoldability()).isEqualTo(ResultSet.HOLD_CURSORS_OVER_COMMIT);
+			assertThat(result.getStatement().getResultSetHoldability()).isEqualTo(ResultSet.HOLD_CURSORS_OVER_COMMIT);
 		}
 	}
 
