@@ -291,7 +291,10 @@ final class RoutedConnection implements Connection {
 		}
 		try {
 			if (!connection.getAutoCommit()) {
+				// The pool resets auto-commit itself; in manual commit mode the restoring SET commands
+				// would open a transaction the pool does not know about.
 				connection.rollback();
+				connection.setAutoCommit(true);
 			}
 			this.session.restore(connection);
 		}
