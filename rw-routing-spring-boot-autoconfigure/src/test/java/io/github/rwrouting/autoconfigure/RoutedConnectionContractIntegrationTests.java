@@ -305,6 +305,52 @@ class RoutedConnectionContractIntegrationTests {
 	}
 
 	@Test
+	void anIsolationLevelRestoredToTheReportedDefaultIsEachPoolsDefaultOnTheNextBind() {
+		runner("rw-routing.readers.replica1.hikari.transaction-isolation=TRANSACTION_REPEATABLE_READ")
+			.run((context) -> {
+				try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+					// what DataSourceUtils does around a read-only transaction with its own level
+					transaction(connection, true);
+					int previous = connection.getTransactionIsolation();
+					assertThat(previous).isEqualTo(Connection.TRANSACTION_REPEATABLE_READ);
+					connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+					assertThat(query(connection, "select inet_server_port() || ' ' || current_setting('transaction_isolation')"))
+						.isEqualTo(cluster.replica(1).port() + " read committed");
+					connection.commit();
+					TransactionSynchronizationManager.clearSynchronization();
+					connection.setTransactionIsolation(previous);
+					connection.setReadOnly(false);
+					// the next transaction on the same connection runs at the writer pool's own level
+					transaction(connection, false);
+					assertThat(query(connection, "select inet_server_port() || ' ' || current_setting('transaction_isolation')"))
+						.isEqualTo(cluster.primary().port() + " read committed");
+					connection.commit();
+					TransactionSynchronizationManager.clearSynchronization();
+				}
+				assertNoActiveConnections(context);
+			});
+	}
+
+	@Test
+	void aClosedConnectionRefusesWorkAndSaysSo() {
+		runner().run((context) -> {
+			Connection connection = context.getBean(DataSource.class).getConnection();
+			connection.setAutoCommit(false);
+			assertThat(node(port(connection))).isEqualTo("primary");
+			connection.close();
+			connection.close();
+			assertThat(connection.isClosed()).isTrue();
+			assertThat(connection.isValid(1)).isFalse();
+			assertThatExceptionOfType(SQLException.class).isThrownBy(connection::createStatement)
+				.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("08003"));
+			assertThatExceptionOfType(SQLException.class).isThrownBy(connection::getMetaData);
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> connection.setSchema("contract"));
+			assertThatExceptionOfType(SQLException.class).isThrownBy(connection::getAutoCommit);
+			assertNoActiveConnections(context);
+		});
+	}
+
+	@Test
 	void readOnlyTransactionWithAnIsolationLevelRunsWhileTheWriterIsDown() throws Exception {
 		String deadWriter = cluster.primary().jdbcUrl().replace(":" + cluster.primary().port() + "/", ":" + closedPort() + "/");
 		runner("spring.datasource.url=" + deadWriter, "rw-routing.consistency.mode=none",
