@@ -25,8 +25,9 @@ import org.jspecify.annotations.Nullable;
  * pool yet can answer getters, {@link DatabaseMetaData} and {@code isWrapperFor} without binding:
  * binding before the transaction is marked read-only would send a read-only transaction to the
  * writer. Learned once per pool from one connection borrowed and given straight back (the pool's
- * configuration answers the isolation level without a connection when it sets one); database
- * metadata is learned once, from the writer pool, else from a reader.
+ * configuration answers the isolation level without a connection when it sets one); each value of
+ * the database's metadata is learned once, from the bound pooled connection, else from one borrowed
+ * from the writer pool, else from a reader.
  *
  * @author rw-routing
  */
@@ -46,9 +47,9 @@ final class PoolDefaults {
 
 	PoolDefaults(RoutingPolicy policy) {
 		this.policy = policy;
-		this.snapshots.put(policy.writer(), new PoolSnapshot(policy.writer()));
+		this.snapshots.put(policy.writer(), new PoolSnapshot(policy.writer(), this));
 		for (Route reader : policy.readers()) {
-			this.snapshots.put(reader, new PoolSnapshot(reader));
+			this.snapshots.put(reader, new PoolSnapshot(reader, this));
 		}
 	}
 
@@ -147,12 +148,15 @@ final class PoolDefaults {
 
 		private final Route route;
 
+		private final PoolDefaults pools;
+
 		private final int configuredIsolation;
 
 		private volatile @Nullable State state;
 
-		PoolSnapshot(Route route) {
+		PoolSnapshot(Route route, PoolDefaults pools) {
 			this.route = route;
+			this.pools = pools;
 			this.configuredIsolation = configuredIsolation(route.dataSource());
 		}
 
@@ -196,7 +200,16 @@ final class PoolDefaults {
 		private State state() throws SQLException {
 			State current = this.state;
 			if (current == null) {
-				try (Connection connection = this.route.dataSource().getConnection()) {
+				Connection connection;
+				try {
+					connection = this.route.dataSource().getConnection();
+				}
+				catch (SQLException ex) {
+					// The pool is down (a dead reader): another pool's connection is the best guess,
+					// and it is not kept.
+					return this.pools.withAnyConnection(State::new);
+				}
+				try (connection) {
 					current = new State(connection);
 				}
 				this.state = current;
