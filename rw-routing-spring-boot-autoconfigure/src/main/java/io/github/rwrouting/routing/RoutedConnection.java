@@ -16,32 +16,46 @@ import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Struct;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.github.rwrouting.consistency.ConsistencyGuard;
 import io.github.rwrouting.consistency.ConsistencyOutcome;
 import io.github.rwrouting.consistency.ConsistencyToken;
 import io.github.rwrouting.failover.FailoverExceptions;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * A connection that binds to a pool only when the first statement needs one. Until then it records
- * what the transaction manager sets (auto-commit, read-only, isolation, holdability) and replays it
- * on the pooled connection it finally borrows.
+ * every piece of session state the application or the transaction manager sets (auto-commit,
+ * read-only, isolation, holdability, schema, catalog, client info, network timeout, type map) and
+ * replays it on every pooled connection it binds to: the first one, the next one after a
+ * Spring-managed transaction gave the previous one back, and the writer's when a dead reader moves
+ * the transaction. Getters answer from what was recorded, else from what a fresh connection of the
+ * expected pool has (see {@link PoolDefaults}), without binding.
  * <p>
  * In a Spring-managed transaction the pooled connection is given back when the transaction ends, so
  * that a caller holding this connection across transactions (JPA with open-session-in-view) has its
- * next transaction routed on its own merits instead of pinned to the node of the first one.
+ * next transaction routed on its own merits instead of pinned to the node of the first one. The
+ * pooled connection never escapes: {@link #getMetaData()} answers with this connection, and
+ * {@link #unwrap} hands out driver interfaces that stop working once the pooled connection behind
+ * them went back to its pool.
  *
  * @author rw-routing
  */
 final class RoutedConnection implements Connection {
 
-	private static final int UNSET = -1;
+	private static final Log logger = LogFactory.getLog(RoutedConnection.class);
+
+	private static final int UNSET = PoolDefaults.UNSET;
 
 	private final RoutingDataSource owner;
 
@@ -55,13 +69,23 @@ final class RoutedConnection implements Connection {
 
 	private int transactionIsolation = UNSET;
 
-	private int holdability = UNSET;
+	// The pool default this connection reported while no level was set: setting it back (as Spring
+	// does after a transaction with its own level) means "the pool's default" again, whichever pool.
+	private int reportedDefaultIsolation = UNSET;
+
+	private final SessionState session = new SessionState();
 
 	private boolean closed;
 
 	private boolean firstStatementPending;
 
 	private boolean wroteInTransaction;
+
+	// Savepoints taken on a reader before the transaction's first statement, to take again on the
+	// writer if the reader turns out dead; created on the first such savepoint.
+	private @Nullable List<RoutedSavepoint> pendingSavepoints;
+
+	private @Nullable DatabaseMetaData metaData;
 
 	RoutedConnection(RoutingDataSource owner) {
 		this.owner = owner;
@@ -77,9 +101,7 @@ final class RoutedConnection implements Connection {
 	}
 
 	private Connection bind() throws SQLException {
-		if (this.closed) {
-			throw new SQLException("Connection is closed", "08003");
-		}
+		checkOpen();
 		boolean readOnlyWork = this.readOnly || TransactionSynchronizationManager.isCurrentTransactionReadOnly();
 		boolean inTransaction = !this.autoCommit || TransactionSynchronizationManager.isActualTransactionActive();
 		RouteDecision routeDecision = this.owner.decide(readOnlyWork, inTransaction);
@@ -90,13 +112,20 @@ final class RoutedConnection implements Connection {
 		}
 		catch (SQLException | RuntimeException ex) {
 			this.decision = null;
-			connection.close();
+			this.session.detached();
+			closeAfterFailure(connection, ex);
 			throw ex;
 		}
 		this.target = connection;
 		this.firstStatementPending = this.decision.route().isReader();
 		this.owner.routed(this.decision);
 		return connection;
+	}
+
+	private void checkOpen() throws SQLException {
+		if (this.closed) {
+			throw new SQLException("Connection is closed", "08003");
+		}
 	}
 
 	private Connection borrow(RouteDecision routeDecision) throws SQLException {
@@ -145,7 +174,7 @@ final class RoutedConnection implements Connection {
 			return writerForConsistency(guard, ConsistencyOutcome.WRITER_REPLICA_BEHIND);
 		}
 		Connection connection = borrowFromReader(readerDecision);
-		if (!this.decision.route().isReader() || guard.awaitReplayed(connection, required, expectedWait)) {
+		if (!this.decision.route().isReader() || replayed(guard, connection, required, expectedWait)) {
 			return connection;
 		}
 		connection.close();
@@ -155,12 +184,39 @@ final class RoutedConnection implements Connection {
 		return writerForConsistency(guard, ConsistencyOutcome.WRITER_FALLBACK);
 	}
 
+	/**
+	 * Ask the replica in auto-commit mode, whatever its pool's default: in a transaction the check
+	 * would begin the read's transaction, so that its snapshot (under REPEATABLE READ) predates the
+	 * wait and its isolation level could no longer be set. The read's own state is applied after.
+	 */
+	private static boolean replayed(ConsistencyGuard guard, Connection connection, ConsistencyToken.Entry required,
+			long expectedWait) throws SQLException {
+		try {
+			if (!connection.getAutoCommit()) {
+				connection.setAutoCommit(true);
+			}
+		}
+		catch (SQLException ex) {
+			closeAfterFailure(connection, ex);
+			throw ex;
+		}
+		return guard.awaitReplayed(connection, required, expectedWait);
+	}
+
 	private Connection writerForConsistency(ConsistencyGuard guard, ConsistencyOutcome outcome) throws SQLException {
 		guard.outcome(outcome);
 		return borrow(this.owner.getPolicy().writerDecision(RouteReason.CONSISTENCY));
 	}
 
+	/**
+	 * Replay the recorded state on a pooled connection just borrowed. Session state first, in
+	 * auto-commit mode: the SET commands some drivers issue for it would otherwise open the
+	 * transaction (and be undone by its rollback). Auto-commit last, as recorded.
+	 */
 	private void applyState(Connection connection, Route route) throws SQLException {
+		if ((this.transactionIsolation != UNSET || this.session.isRecorded()) && !connection.getAutoCommit()) {
+			connection.setAutoCommit(true);
+		}
 		// Reader pools hand out read-only connections already; only a read-only transaction on the
 		// writer needs the flag.
 		if (this.readOnly && !route.isReader()) {
@@ -169,8 +225,8 @@ final class RoutedConnection implements Connection {
 		if (this.transactionIsolation != UNSET) {
 			connection.setTransactionIsolation(this.transactionIsolation);
 		}
-		if (this.holdability != UNSET) {
-			connection.setHoldability(this.holdability);
+		if (this.session.isRecorded()) {
+			this.session.apply(connection);
 		}
 		if (connection.getAutoCommit() != this.autoCommit) {
 			connection.setAutoCommit(this.autoCommit);
@@ -178,12 +234,34 @@ final class RoutedConnection implements Connection {
 	}
 
 	/**
-	 * Give the pooled connection back once a Spring-managed transaction ended on it.
+	 * Give the pooled connection back once a Spring-managed transaction ended on it. The transaction
+	 * is over whatever happens now: a failure to give the connection back (a pool's reset of a
+	 * connection whose server just went away) is logged, never reported as the transaction's failure.
 	 */
-	private void transactionEnded() throws SQLException {
+	private void transactionEnded() {
+		this.wroteInTransaction = false;
+		this.pendingSavepoints = null;
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
-			release();
+			RouteDecision current = this.decision;
+			try {
+				release();
+			}
+			catch (SQLException | RuntimeException ex) {
+				if (logger.isWarnEnabled()) {
+					logger.warn("rw-routing could not give a connection back to pool "
+							+ ((current != null) ? current.route().poolName() : "?") + " cleanly after its transaction ended ("
+							+ ex.getClass().getSimpleName() + ", SQLState " + sqlState(ex)
+							+ "); the transaction's outcome is not affected");
+				}
+				if (logger.isDebugEnabled()) {
+					logger.debug("Connection release failure", ex);
+				}
+			}
 		}
+	}
+
+	private static @Nullable String sqlState(Throwable ex) {
+		return (ex instanceof SQLException sqlException) ? sqlException.getSQLState() : null;
 	}
 
 	private void release() throws SQLException {
@@ -191,7 +269,47 @@ final class RoutedConnection implements Connection {
 		if (connection != null) {
 			this.target = null;
 			this.decision = null;
+			this.firstStatementPending = false;
+			this.pendingSavepoints = null;
+			try {
+				restoreSessionState(connection);
+			}
+			finally {
+				connection.close();
+			}
+		}
+	}
+
+	/**
+	 * Take the session state the application set back off the pooled connection, outside any
+	 * transaction (a rollback would undo it), so that the next borrower does not inherit it. A
+	 * failure only means the connection is broken: the pool evicts it on close.
+	 */
+	private void restoreSessionState(Connection connection) {
+		if (!this.session.isRecorded()) {
+			return;
+		}
+		try {
+			if (!connection.getAutoCommit()) {
+				// The pool resets auto-commit itself; in manual commit mode the restoring SET commands
+				// would open a transaction the pool does not know about.
+				connection.rollback();
+				connection.setAutoCommit(true);
+			}
+			this.session.restore(connection);
+		}
+		catch (SQLException ex) {
+			this.session.detached();
+			logger.debug("Could not restore the session state of a pooled connection", ex);
+		}
+	}
+
+	private static void closeAfterFailure(Connection connection, Throwable failure) {
+		try {
 			connection.close();
+		}
+		catch (SQLException closeFailure) {
+			failure.addSuppressed(closeFailure);
 		}
 	}
 
@@ -247,6 +365,7 @@ final class RoutedConnection implements Connection {
 
 	void firstStatementExecuted() {
 		this.firstStatementPending = false;
+		this.pendingSavepoints = null;
 	}
 
 	/**
@@ -257,9 +376,24 @@ final class RoutedConnection implements Connection {
 	}
 
 	/**
+	 * The pooled connection this connection is bound to, or {@code null}.
+	 */
+	@Nullable Connection boundTarget() {
+		return this.target;
+	}
+
+	/**
+	 * The metadata of the pooled connection, binding now if needed: for catalog queries.
+	 */
+	DatabaseMetaData boundMetaData() throws SQLException {
+		return target().getMetaData();
+	}
+
+	/**
 	 * The reader died before the transaction's first statement could run: move the transaction to
-	 * the writer. Returns the writer connection, or {@code null} when something already ran on the
-	 * reader and the transaction cannot move.
+	 * the writer, with the session state and the savepoints taken so far. Returns the writer
+	 * connection, or {@code null} when something already ran on the reader and the transaction
+	 * cannot move.
 	 */
 	@Nullable Connection readerFailed(SQLException ex) throws SQLException {
 		Connection dead = this.target;
@@ -267,6 +401,7 @@ final class RoutedConnection implements Connection {
 			return null;
 		}
 		this.target = null;
+		this.session.detached();
 		try {
 			dead.close();
 		}
@@ -277,14 +412,24 @@ final class RoutedConnection implements Connection {
 		Connection writer = writerDecision.route().dataSource().getConnection();
 		try {
 			applyState(writer, writerDecision.route());
+			List<RoutedSavepoint> savepoints = this.pendingSavepoints;
+			if (savepoints != null) {
+				for (RoutedSavepoint savepoint : savepoints) {
+					savepoint.takeAgainOn(writer);
+				}
+			}
 		}
 		catch (SQLException | RuntimeException failure) {
-			writer.close();
+			this.session.detached();
+			closeAfterFailure(writer, failure);
+			this.decision = null;
+			this.pendingSavepoints = null;
 			throw failure;
 		}
 		this.target = writer;
 		this.decision = writerDecision;
 		this.firstStatementPending = false;
+		this.pendingSavepoints = null;
 		this.owner.routed(writerDecision);
 		return writer;
 	}
@@ -363,11 +508,16 @@ final class RoutedConnection implements Connection {
 
 	@Override
 	public String nativeSQL(String sql) throws SQLException {
-		return target().nativeSQL(sql);
+		checkOpen();
+		Connection connection = this.target;
+		// The driver translates escapes without the server: a pooled connection lent for it is enough.
+		return (connection != null) ? connection.nativeSQL(sql)
+				: this.owner.poolDefaults().withAnyConnection((pooled) -> pooled.nativeSQL(sql));
 	}
 
 	@Override
 	public void setAutoCommit(boolean autoCommit) throws SQLException {
+		checkOpen();
 		Connection connection = this.target;
 		if (connection != null) {
 			connection.setAutoCommit(autoCommit);
@@ -376,32 +526,22 @@ final class RoutedConnection implements Connection {
 	}
 
 	@Override
-	public boolean getAutoCommit() {
+	public boolean getAutoCommit() throws SQLException {
+		checkOpen();
 		return this.autoCommit;
 	}
 
 	@Override
 	public void commit() throws SQLException {
+		checkOpen();
 		Connection connection = this.target;
 		if (connection == null) {
 			return;
 		}
+		boolean wroteNothing = wroteNothing();
 		try {
-			commit(connection, this.wroteInTransaction ? this.owner.consistency() : null);
-		}
-		finally {
-			this.wroteInTransaction = false;
-			transactionEnded();
-		}
-	}
-
-	/**
-	 * Commit, and for a transaction that wrote capture its position in the same round trip.
-	 */
-	private static void commit(Connection connection, @Nullable ConsistencyGuard capturing) throws SQLException {
-		try {
-			if (capturing != null) {
-				capturing.commitWritten(connection);
+			if (this.wroteInTransaction && this.owner.consistency() != null) {
+				this.owner.consistency().commitWritten(connection);
 			}
 			else {
 				connection.commit();
@@ -409,16 +549,57 @@ final class RoutedConnection implements Connection {
 		}
 		catch (SQLException ex) {
 			if (FailoverExceptions.isConnectionFailure(ex)) {
-				// The COMMIT may or may not have reached the server: say so, so that nobody re-runs it blindly.
-				throw new SQLTransientConnectionException("The connection was lost while committing: the transaction "
-						+ "may or may not have committed", FailoverExceptions.TRANSACTION_RESOLUTION_UNKNOWN, ex);
+				SQLException lost = commitLost(ex, wroteNothing);
+				transactionEnded();
+				if (lost == null) {
+					return;
+				}
+				throw lost;
 			}
+			transactionEnded();
 			throw ex;
 		}
+		transactionEnded();
+	}
+
+	/**
+	 * Whether the transaction cannot have written: it ran on a reader, was read-only (pgjdbc runs
+	 * it as {@code BEGIN READ ONLY}), or, with consistency on (which sees every write), wrote
+	 * nothing.
+	 */
+	private boolean wroteNothing() {
+		RouteDecision current = this.decision;
+		return (current != null && current.route().isReader()) || this.readOnly
+				|| (this.owner.consistency() != null && !this.wroteInTransaction);
+	}
+
+	/**
+	 * The connection was lost during COMMIT. A transaction that wrote may or may not have
+	 * committed: say so (08007), so that nobody re-runs it blindly. One that wrote nothing has no
+	 * unknown outcome: it completes, except under SERIALIZABLE, where the server might have failed
+	 * the commit to keep what it read serializable, so it fails with a connection error to run again.
+	 */
+	private @Nullable SQLException commitLost(SQLException ex, boolean wroteNothing) throws SQLException {
+		if (!wroteNothing) {
+			return new SQLTransientConnectionException("The connection was lost while committing: the transaction "
+					+ "may or may not have committed", FailoverExceptions.TRANSACTION_RESOLUTION_UNKNOWN, ex);
+		}
+		if (getTransactionIsolationQuietly() == TRANSACTION_SERIALIZABLE) {
+			return new SQLTransientConnectionException("The connection was lost while committing a serializable "
+					+ "transaction that wrote nothing: nothing was written, run it again", "08006", ex);
+		}
+		logger.debug("The connection was lost while committing a transaction that wrote nothing; it completes", ex);
+		return null;
+	}
+
+	private int getTransactionIsolationQuietly() {
+		return (this.transactionIsolation != UNSET) ? this.transactionIsolation
+				: (this.reportedDefaultIsolation != UNSET) ? this.reportedDefaultIsolation : UNSET;
 	}
 
 	@Override
 	public void rollback() throws SQLException {
+		checkOpen();
 		Connection connection = this.target;
 		if (connection == null) {
 			return;
@@ -427,7 +608,6 @@ final class RoutedConnection implements Connection {
 			connection.rollback();
 		}
 		finally {
-			this.wroteInTransaction = false;
 			transactionEnded();
 		}
 	}
@@ -440,6 +620,42 @@ final class RoutedConnection implements Connection {
 		}
 	}
 
+	/**
+	 * Abort as a pool would: the pooled connection is retired (its physical connection closed, its
+	 * slot freed) instead of returned, and this connection is closed.
+	 */
+	@Override
+	public void abort(Executor executor) throws SQLException {
+		if (executor == null) {
+			throw new SQLException("abort needs an executor", "22023");
+		}
+		this.closed = true;
+		Connection connection = this.target;
+		RouteDecision current = this.decision;
+		if (connection == null) {
+			return;
+		}
+		this.target = null;
+		this.decision = null;
+		this.pendingSavepoints = null;
+		this.session.detached();
+		if (current != null && current.route().dataSource() instanceof HikariDataSource pool) {
+			pool.evictConnection(connection);
+		}
+		try {
+			connection.abort(executor);
+		}
+		catch (SQLException ex) {
+			logger.debug("Could not abort a pooled connection", ex);
+		}
+		try {
+			connection.close();
+		}
+		catch (SQLException ex) {
+			// aborted: the pool has evicted it already
+		}
+	}
+
 	@Override
 	public boolean isClosed() throws SQLException {
 		Connection connection = this.target;
@@ -448,11 +664,18 @@ final class RoutedConnection implements Connection {
 
 	@Override
 	public DatabaseMetaData getMetaData() throws SQLException {
-		return target().getMetaData();
+		checkOpen();
+		DatabaseMetaData current = this.metaData;
+		if (current == null) {
+			current = RoutedMetaData.of(this, this.owner.poolDefaults());
+			this.metaData = current;
+		}
+		return current;
 	}
 
 	@Override
 	public void setReadOnly(boolean readOnly) throws SQLException {
+		checkOpen();
 		Connection connection = this.target;
 		if (connection != null && !this.decision.route().isReader()) {
 			connection.setReadOnly(readOnly);
@@ -461,47 +684,71 @@ final class RoutedConnection implements Connection {
 	}
 
 	@Override
-	public boolean isReadOnly() {
+	public boolean isReadOnly() throws SQLException {
+		checkOpen();
 		return this.readOnly;
 	}
 
 	@Override
 	public void setCatalog(String catalog) throws SQLException {
-		target().setCatalog(catalog);
+		checkOpen();
+		Connection connection = this.target;
+		if (connection != null) {
+			connection.setCatalog(catalog);
+		}
+		this.session.catalog(catalog);
 	}
 
 	@Override
 	public String getCatalog() throws SQLException {
-		return target().getCatalog();
+		checkOpen();
+		if (this.session.isCatalogSet()) {
+			return this.session.catalog();
+		}
+		Connection connection = this.target;
+		return (connection != null) ? connection.getCatalog() : expected().catalog();
+	}
+
+	/**
+	 * A fresh connection of the pool this connection is expected to bind to.
+	 */
+	private PoolDefaults.PoolSnapshot expected() {
+		return this.owner.poolDefaults()
+			.expected(this.readOnly || TransactionSynchronizationManager.isCurrentTransactionReadOnly());
 	}
 
 	@Override
 	public void setTransactionIsolation(int level) throws SQLException {
+		checkOpen();
 		Connection connection = this.target;
 		if (connection != null) {
 			connection.setTransactionIsolation(level);
 		}
-		this.transactionIsolation = level;
+		this.transactionIsolation = (level == this.reportedDefaultIsolation) ? UNSET : level;
 	}
 
 	@Override
 	public int getTransactionIsolation() throws SQLException {
-		Connection connection = this.target;
-		if (connection != null) {
-			return connection.getTransactionIsolation();
+		checkOpen();
+		if (this.transactionIsolation != UNSET) {
+			return this.transactionIsolation;
 		}
-		return (this.transactionIsolation != UNSET) ? this.transactionIsolation
-				: this.owner.defaultTransactionIsolation();
+		Connection connection = this.target;
+		int isolation = (connection != null) ? connection.getTransactionIsolation() : expected().transactionIsolation();
+		this.reportedDefaultIsolation = isolation;
+		return isolation;
 	}
 
 	@Override
 	public @Nullable SQLWarning getWarnings() throws SQLException {
+		checkOpen();
 		Connection connection = this.target;
 		return (connection != null) ? connection.getWarnings() : null;
 	}
 
 	@Override
 	public void clearWarnings() throws SQLException {
+		checkOpen();
 		Connection connection = this.target;
 		if (connection != null) {
 			connection.clearWarnings();
@@ -510,50 +757,101 @@ final class RoutedConnection implements Connection {
 
 	@Override
 	public Map<String, Class<?>> getTypeMap() throws SQLException {
-		return target().getTypeMap();
+		checkOpen();
+		Map<String, Class<?>> recorded = this.session.typeMap();
+		if (recorded != null) {
+			return recorded;
+		}
+		Connection connection = this.target;
+		return (connection != null) ? connection.getTypeMap() : expected().typeMap();
 	}
 
 	@Override
 	public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-		target().setTypeMap(map);
+		checkOpen();
+		Connection connection = this.target;
+		if (connection != null) {
+			connection.setTypeMap(map);
+		}
+		this.session.typeMap(map);
 	}
 
 	@Override
 	public void setHoldability(int holdability) throws SQLException {
+		checkOpen();
 		Connection connection = this.target;
 		if (connection != null) {
 			connection.setHoldability(holdability);
 		}
-		this.holdability = holdability;
+		this.session.holdability(holdability);
 	}
 
 	@Override
 	public int getHoldability() throws SQLException {
-		Connection connection = this.target;
-		if (connection != null) {
-			return connection.getHoldability();
+		checkOpen();
+		if (this.session.holdability() != UNSET) {
+			return this.session.holdability();
 		}
-		return (this.holdability != UNSET) ? this.holdability : target().getHoldability();
+		Connection connection = this.target;
+		return (connection != null) ? connection.getHoldability() : expected().holdability();
 	}
 
 	@Override
 	public Savepoint setSavepoint() throws SQLException {
-		return target().setSavepoint();
+		return savepoint(null);
 	}
 
 	@Override
 	public Savepoint setSavepoint(String name) throws SQLException {
-		return target().setSavepoint(name);
+		return savepoint(name);
+	}
+
+	/**
+	 * A savepoint taken before a reader's first statement is kept, to be taken again on the writer
+	 * if the reader turns out dead; one that finds the reader dead moves the transaction there.
+	 */
+	private Savepoint savepoint(@Nullable String name) throws SQLException {
+		Connection connection = target();
+		Savepoint savepoint;
+		try {
+			savepoint = RoutedSavepoint.take(connection, name);
+		}
+		catch (SQLException ex) {
+			Connection writer = FailoverExceptions.isConnectionFailure(ex) ? readerFailed(ex) : null;
+			if (writer == null) {
+				throw ex;
+			}
+			savepoint = RoutedSavepoint.take(writer, name);
+		}
+		RoutedSavepoint routed = new RoutedSavepoint(savepoint, name);
+		if (this.firstStatementPending) {
+			if (this.pendingSavepoints == null) {
+				this.pendingSavepoints = new ArrayList<>(2);
+			}
+			this.pendingSavepoints.add(routed);
+		}
+		return routed;
 	}
 
 	@Override
 	public void rollback(Savepoint savepoint) throws SQLException {
-		target().rollback(savepoint);
+		target().rollback(RoutedSavepoint.target(savepoint));
+		// A rollback to a savepoint destroys the savepoints taken after it.
+		forgetPendingAfter(savepoint, false);
 	}
 
 	@Override
 	public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-		target().releaseSavepoint(savepoint);
+		target().releaseSavepoint(RoutedSavepoint.target(savepoint));
+		forgetPendingAfter(savepoint, true);
+	}
+
+	private void forgetPendingAfter(Savepoint savepoint, boolean inclusive) {
+		List<RoutedSavepoint> savepoints = this.pendingSavepoints;
+		int index = (savepoints != null) ? savepoints.indexOf(savepoint) : -1;
+		if (index >= 0) {
+			savepoints.subList(inclusive ? index : index + 1, savepoints.size()).clear();
+		}
 	}
 
 	@Override
@@ -576,45 +874,60 @@ final class RoutedConnection implements Connection {
 		return target().createSQLXML();
 	}
 
+	/**
+	 * Not bound: valid while open, since binding borrows a connection its pool validated.
+	 */
 	@Override
 	public boolean isValid(int timeout) throws SQLException {
-		return !this.closed && target().isValid(timeout);
+		if (timeout < 0) {
+			throw new SQLException("timeout must not be negative", "22023");
+		}
+		if (this.closed) {
+			return false;
+		}
+		Connection connection = this.target;
+		return connection == null || connection.isValid(timeout);
 	}
 
 	@Override
 	public void setClientInfo(String name, String value) throws SQLClientInfoException {
-		try {
-			target().setClientInfo(name, value);
+		if (this.closed) {
+			throw new SQLClientInfoException("Connection is closed", "08003", 0, Map.of());
 		}
-		catch (SQLClientInfoException ex) {
-			throw ex;
+		Connection connection = this.target;
+		if (connection != null) {
+			connection.setClientInfo(name, value);
 		}
-		catch (SQLException ex) {
-			throw new SQLClientInfoException(ex.getMessage(), ex.getSQLState(), ex.getErrorCode(), Map.of(), ex);
-		}
+		this.session.clientInfo(name, value);
 	}
 
 	@Override
 	public void setClientInfo(Properties properties) throws SQLClientInfoException {
-		try {
-			target().setClientInfo(properties);
+		if (this.closed) {
+			throw new SQLClientInfoException("Connection is closed", "08003", 0, Map.of());
 		}
-		catch (SQLClientInfoException ex) {
-			throw ex;
+		Connection connection = this.target;
+		if (connection != null) {
+			connection.setClientInfo(properties);
 		}
-		catch (SQLException ex) {
-			throw new SQLClientInfoException(ex.getMessage(), ex.getSQLState(), ex.getErrorCode(), Map.of(), ex);
-		}
+		this.session.clientInfo(properties);
 	}
 
 	@Override
-	public String getClientInfo(String name) throws SQLException {
-		return target().getClientInfo(name);
+	public @Nullable String getClientInfo(String name) throws SQLException {
+		checkOpen();
+		if (this.session.knowsClientInfo(name)) {
+			return this.session.clientInfo(name);
+		}
+		Connection connection = this.target;
+		return (connection != null) ? connection.getClientInfo(name) : expected().clientInfo().getProperty(name);
 	}
 
 	@Override
 	public Properties getClientInfo() throws SQLException {
-		return target().getClientInfo();
+		checkOpen();
+		Connection connection = this.target;
+		return (connection != null) ? connection.getClientInfo() : this.session.clientInfoOver(expected().clientInfo());
 	}
 
 	@Override
@@ -629,47 +942,79 @@ final class RoutedConnection implements Connection {
 
 	@Override
 	public void setSchema(String schema) throws SQLException {
-		target().setSchema(schema);
-	}
-
-	@Override
-	public String getSchema() throws SQLException {
-		return target().getSchema();
-	}
-
-	@Override
-	public void abort(Executor executor) throws SQLException {
-		this.closed = true;
+		checkOpen();
 		Connection connection = this.target;
 		if (connection != null) {
-			this.target = null;
-			this.decision = null;
-			connection.abort(executor);
+			connection.setSchema(schema);
 		}
+		this.session.schema(schema);
+	}
+
+	@Override
+	public @Nullable String getSchema() throws SQLException {
+		checkOpen();
+		if (this.session.isSchemaSet()) {
+			return this.session.schema();
+		}
+		Connection connection = this.target;
+		return (connection != null) ? connection.getSchema() : expected().schema();
 	}
 
 	@Override
 	public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-		target().setNetworkTimeout(executor, milliseconds);
+		checkOpen();
+		if (milliseconds < 0) {
+			throw new SQLException("network timeout must not be negative", "22023");
+		}
+		Connection connection = this.target;
+		if (connection != null) {
+			connection.setNetworkTimeout(executor, milliseconds);
+		}
+		this.session.networkTimeout(executor, milliseconds);
 	}
 
 	@Override
 	public int getNetworkTimeout() throws SQLException {
-		return target().getNetworkTimeout();
+		checkOpen();
+		if (this.session.networkTimeout() != UNSET) {
+			return this.session.networkTimeout();
+		}
+		Connection connection = this.target;
+		return (connection != null) ? connection.getNetworkTimeout() : expected().networkTimeout();
 	}
 
+	/**
+	 * This connection, or a driver interface of the pooled connection (binding now if needed), usable
+	 * only while this connection stays bound to it. A class cannot be guarded that way, so it is
+	 * refused. Writes through the driver's API are not seen: in a transaction on the writer the
+	 * commit position is captured as if the transaction wrote.
+	 */
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> T unwrap(Class<T> iface) throws SQLException {
 		if (iface.isInstance(this)) {
 			return (T) this;
 		}
-		return target().unwrap(iface);
+		if (!iface.isInterface()) {
+			throw new SQLException("rw-routing unwraps a connection to driver interfaces only (for example "
+					+ "org.postgresql.PGConnection), not to class " + iface.getName()
+					+ ": an instance of it would outlive the pooled connection behind it");
+		}
+		Connection connection = target();
+		T driver = connection.unwrap(iface);
+		if (!this.decision.route().isReader() && !this.autoCommit) {
+			this.wroteInTransaction = true;
+		}
+		return RoutedMetaData.driverView(iface, driver, this, connection);
 	}
 
 	@Override
 	public boolean isWrapperFor(Class<?> iface) throws SQLException {
-		return iface.isInstance(this) || target().isWrapperFor(iface);
+		if (iface.isInstance(this)) {
+			return true;
+		}
+		Connection connection = this.target;
+		return (connection != null) ? connection.isWrapperFor(iface) : this.owner.poolDefaults().isWrapperFor(iface);
 	}
 
 	@Override

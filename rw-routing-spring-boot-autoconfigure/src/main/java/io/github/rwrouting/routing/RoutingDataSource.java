@@ -44,7 +44,7 @@ public class RoutingDataSource implements DataSource {
 
 	private final WriterDemotionListener[] demotionListeners;
 
-	private volatile int defaultTransactionIsolation = -1;
+	private final PoolDefaults poolDefaults;
 
 	// Under an outage every read would warn: one line per interval is enough, the metrics count them all.
 	private volatile long lastReaderWarning = System.nanoTime() - READER_WARNING_INTERVAL_NANOS;
@@ -88,6 +88,7 @@ public class RoutingDataSource implements DataSource {
 		// A guard in mode none neither captures nor constrains: the same as none at all.
 		this.consistency = (consistency != null && consistency.capturesWrites()) ? consistency : null;
 		this.demotionListeners = demotionListeners.toArray(new WriterDemotionListener[0]);
+		this.poolDefaults = new PoolDefaults(policy);
 	}
 
 	@Override
@@ -152,16 +153,11 @@ public class RoutingDataSource implements DataSource {
 		return this.defaultAutoCommit;
 	}
 
-	int defaultTransactionIsolation() throws SQLException {
-		int isolation = this.defaultTransactionIsolation;
-		if (isolation == -1) {
-			// Only asked for when a transaction sets its own isolation level: learn the pool's default once.
-			try (Connection connection = getWriterDataSource().getConnection()) {
-				isolation = connection.getTransactionIsolation();
-			}
-			this.defaultTransactionIsolation = isolation;
-		}
-		return isolation;
+	/**
+	 * What fresh pooled connections and the database's metadata look like, learned once.
+	 */
+	PoolDefaults poolDefaults() {
+		return this.poolDefaults;
 	}
 
 	@Override
