@@ -3,6 +3,7 @@ package io.github.rwrouting.autoconfigure;
 import java.util.Map;
 
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
@@ -16,10 +17,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * Matches when at least one reader is configured, from any source. Without readers there is nothing
  * to route: Spring Boot's own pool stays as it is.
  * <p>
- * Each source of readers is one nested condition. A source of reader beans (for instance reader
- * connection details) is added as another member, such as
- * {@code @ConditionalOnBean(ReaderConnectionDetails.class) static class ReaderBeans {}}: the
- * condition is evaluated when beans are registered, after the application's own configuration.
+ * Each source of readers is one nested condition: {@code rw-routing.readers.*} properties, and
+ * {@link ReaderConnectionDetails} beans (evaluated when beans are registered, after the
+ * application's own configuration).
  *
  * @author rw-routing
  */
@@ -31,6 +31,11 @@ class OnReadersCondition extends AnyNestedCondition {
 
 	@Conditional(ReaderPropertiesCondition.class)
 	static class ReaderProperties {
+
+	}
+
+	@ConditionalOnBean(ReaderConnectionDetails.class)
+	static class ReaderBeans {
 
 	}
 
