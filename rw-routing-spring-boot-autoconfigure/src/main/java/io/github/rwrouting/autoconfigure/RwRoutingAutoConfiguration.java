@@ -8,12 +8,14 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.rwrouting.consistency.ConsistencyGuard;
+import io.github.rwrouting.failover.ReaderPoolReleaser;
 import io.github.rwrouting.routing.Route;
 import io.github.rwrouting.routing.RouteListener;
 import io.github.rwrouting.routing.RoutingDataSource;
 import io.github.rwrouting.routing.RoutingPolicy;
 import io.github.rwrouting.routing.WriterDemotionListener;
 import io.github.rwrouting.topology.DialectResolver;
+import io.github.rwrouting.topology.ReaderDownListener;
 import io.github.rwrouting.topology.ReplicaMonitor;
 import io.github.rwrouting.topology.WriterRoleListener;
 import liquibase.integration.spring.SpringLiquibase;
@@ -77,8 +79,12 @@ public final class RwRoutingAutoConfiguration {
 		properties.getReaders().forEach((name, settings) -> {
 			HikariDataSource reader = beanFactory.getBean(RoutingPools.readerBeanName(name), HikariDataSource.class);
 			Boolean singleNode = settings.getSingleNode();
-			readers.add(Route.reader(name, reader.getPoolName(), reader,
-					(singleNode != null) ? singleNode : ReaderEndpoint.isSingleNode(reader.getJdbcUrl())));
+			Route route = Route.reader(name, reader.getPoolName(), reader,
+					(singleNode != null) ? singleNode : ReaderEndpoint.isSingleNode(reader.getJdbcUrl()));
+			route.health()
+				.failureBackoff(properties.getReaderPool().getFailureBackoff(),
+						properties.getReaderPool().getMaxFailureBackoff());
+			readers.add(route);
 		});
 		RoutingPolicy policy = new RoutingPolicy(Route.writer(writer.getPoolName(), writer), readers,
 				properties.getNonTransactional(), properties.getBalancing());
@@ -90,7 +96,8 @@ public final class RwRoutingAutoConfiguration {
 	@Bean
 	@ConditionalOnBooleanProperty(name = "rw-routing.monitor.enabled", matchIfMissing = true)
 	ReplicaMonitor rwRoutingReplicaMonitor(RoutingDataSource dataSource, RwRoutingProperties properties,
-			ObjectProvider<WriterRoleListener> writerRoleListeners) {
+			ObjectProvider<WriterRoleListener> writerRoleListeners,
+			ObjectProvider<ReaderDownListener> readerDownListeners) {
 		Duration interval = properties.getMonitor().getInterval();
 		if (interval.compareTo(MIN_MONITOR_INTERVAL) < 0) {
 			throw new RwRoutingConfigurationException("rw-routing.monitor.interval",
@@ -101,7 +108,14 @@ public final class RwRoutingAutoConfiguration {
 		Duration timeout = properties.getMonitor().getTimeout();
 		RoutingPolicy policy = dataSource.getPolicy();
 		return new ReplicaMonitor(policy, MonitorConnectors.of(policy, dialectResolver, timeout), dialectResolver,
-				interval, timeout, (reader) -> maxLag(properties, reader), writerRoleListeners.orderedStream().toList());
+				interval, timeout, (reader) -> maxLag(properties, reader), writerRoleListeners.orderedStream().toList(),
+				readerDownListeners.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty(name = "rw-routing.reader-pool.abort-when-down", matchIfMissing = true)
+	ReaderPoolReleaser rwRoutingReaderPoolReleaser() {
+		return new ReaderPoolReleaser();
 	}
 
 	static DialectResolver dialectResolver(RwRoutingProperties properties) {
