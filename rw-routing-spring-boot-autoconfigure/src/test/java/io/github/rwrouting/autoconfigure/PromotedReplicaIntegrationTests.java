@@ -77,6 +77,10 @@ class PromotedReplicaIntegrationTests {
 			assertThat(readNodes(context, cluster, 12)).doesNotContain("replica2").contains("replica1");
 			assertThat(registry.get(RoutingMetrics.REPLICA_EXCLUDED).tag("replica", "replica2").gauge().value())
 				.isEqualTo(1);
+			assertThat(registry.get(RoutingMetrics.REPLICA_NOT_A_REPLICA).tag("replica", "replica2").gauge().value())
+				.isEqualTo(1);
+			assertThat(registry.get(RoutingMetrics.REPLICA_NOT_A_REPLICA).tag("replica", "replica1").gauge().value())
+				.isZero();
 			Health health = context.getBean(RwRoutingHealthIndicator.class).health(true);
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(readerDetails(health, "replica2")).containsEntry("role", "primary")
