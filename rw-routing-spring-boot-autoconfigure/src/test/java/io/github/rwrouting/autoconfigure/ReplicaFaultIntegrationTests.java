@@ -161,6 +161,27 @@ class ReplicaFaultIntegrationTests {
 	}
 
 	@Test
+	void aLongReportOnAHealthyReplicaIsNeverCutShort() {
+		runner().run((context) -> {
+			ReplicaMonitor monitor = context.getBean(ReplicaMonitor.class);
+			awaitServing(monitor, "replica1");
+			// Longer than every bound on waiting (borrow, connect, monitor timeout) put together.
+			Duration report = INTERVAL.plus(MONITOR_TIMEOUT).plus(BORROW_TIMEOUT).plusSeconds(2);
+			TransactionTemplate readOnly = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+			readOnly.setReadOnly(true);
+			JdbcClient jdbc = context.getBean(JdbcClient.class);
+			long started = System.nanoTime();
+			Integer port = readOnly.execute((status) -> jdbc
+				.sql("select inet_server_port() from pg_sleep(" + report.toMillis() / 1000.0 + ")")
+				.query(Integer.class)
+				.single());
+			assertThat(ClusterProperties.nodeName(cluster, port)).isEqualTo("replica1");
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(report);
+			assertThat(status(monitor, "replica1").excluded()).isFalse();
+		});
+	}
+
+	@Test
 	void aSaturatedReaderPoolSendsReadsToTheWriterAfterOneBorrowTimeout() throws Exception {
 		runner("rw-routing.readers.replica1.hikari.maximum-pool-size=2").run((context) -> {
 			ReplicaMonitor monitor = context.getBean(ReplicaMonitor.class);
