@@ -33,7 +33,13 @@ import org.springframework.util.Assert;
  * the application's pools, with a timeout so that a frozen node delays only its own poll.
  * <p>
  * Hysteresis keeps a reader near its limit from flapping: one excluded for lag rejoins once its lag
- * is at most half the limit, one excluded for being down rejoins after two polls in a row succeed.
+ * is at most half the limit, one excluded for being down rejoins after two polls in a row succeed,
+ * one excluded because reads failed to use it rejoins once its backoff is over.
+ * <p>
+ * Only a real replica serves reads: a reader that is not in recovery is excluded unless it is the
+ * writer's own node (same system identifier and timeline). When a reader that answered stops
+ * answering (frozen, dead), {@link ReaderDownListener}s are told, so that work still waiting on it
+ * can be released.
  *
  * @author rw-routing
  */
