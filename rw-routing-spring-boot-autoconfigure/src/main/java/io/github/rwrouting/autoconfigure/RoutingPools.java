@@ -1,10 +1,17 @@
 package io.github.rwrouting.autoconfigure;
 
+import java.time.Duration;
+import java.util.Properties;
 import java.util.regex.Pattern;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.DriverDataSource;
 import io.github.rwrouting.autoconfigure.RwRoutingProperties.Reader;
 import org.jspecify.annotations.Nullable;
+import io.github.rwrouting.autoconfigure.RwRoutingProperties.ReaderPool;
+import io.github.rwrouting.failover.ReaderConnections;
 
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -44,6 +51,8 @@ final class RoutingPools {
 		this.writerConnectionDetails = writerConnectionDetails;
 		this.properties = properties;
 		this.binder = Binder.get(environment);
+		RwRoutingPropertiesValidator.validate(properties,
+				properties.getReaders().isEmpty() ? null : writerConnectionDetails.getJdbcUrl());
 	}
 
 	static String readerPoolName(String readerName) {
@@ -74,8 +83,10 @@ final class RoutingPools {
 	}
 
 	/**
-	 * A reader pool: the writer's Hikari settings, the reader's connection properties, then the
-	 * reader's own Hikari settings. Its connections are always read-only.
+	 * A reader pool: the writer's Hikari settings, rw-routing's bounds on waiting for a reader, the
+	 * reader's connection properties, then the reader's own Hikari settings. Its connections are
+	 * always read-only, and opened through {@link ReaderConnections} so that they can be aborted
+	 * when the monitor finds the node frozen or dead.
 	 */
 	HikariDataSource createReader(String name) {
 		return createReader(name, null);
@@ -97,6 +108,9 @@ final class RoutingPools {
 		}
 		HikariDataSource pool = new HikariDataSource();
 		this.binder.bind("spring.datasource.hikari", Bindable.ofInstance(pool));
+		ReaderPool bounds = this.properties.getReaderPool();
+		// A read waits this long for a reader connection, then runs on the writer.
+		pool.setConnectionTimeout(bounds.getBorrowTimeout().toMillis());
 		pool.setJdbcUrl(reader.getUrl());
 		pool.setUsername(firstNonNull(reader.getUsername(), this.writerConnectionDetails.getUsername()));
 		pool.setPassword(firstNonNull(reader.getPassword(), this.writerConnectionDetails.getPassword()));
@@ -110,7 +124,38 @@ final class RoutingPools {
 				new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
 		pool.setReadOnly(true);
 		AwsJdbcWrapperSettings.applyToReader(pool, this.writerConnectionDetails.getJdbcUrl());
+		applyConnectTimeout(pool, bounds.getConnectTimeout());
+		pool.setDataSource(new ReaderConnections(driver(name, pool)));
 		return pool;
+	}
+
+	/**
+	 * Bound opening a connection to a PostgreSQL reader (pgjdbc's connectTimeout for the TCP
+	 * connection and loginTimeout for the whole login, in whole seconds), unless the pool's
+	 * data-source-properties set them; parameters in the URL take precedence over both.
+	 */
+	private static void applyConnectTimeout(HikariDataSource pool, Duration connectTimeout) {
+		if (!pool.getJdbcUrl().contains("postgresql:")) {
+			return;
+		}
+		String seconds = Long.toString(Math.max(1, (connectTimeout.toMillis() + 999) / 1000));
+		Properties properties = pool.getDataSourceProperties();
+		properties.putIfAbsent("connectTimeout", seconds);
+		properties.putIfAbsent("loginTimeout", seconds);
+	}
+
+	/**
+	 * The driver data source Hikari would create itself, created here so that a URL the driver
+	 * refuses fails with the property named.
+	 */
+	private static DataSource driver(String name, HikariDataSource pool) {
+		try {
+			return new DriverDataSource(pool.getJdbcUrl(), pool.getDriverClassName(), pool.getDataSourceProperties(),
+					pool.getUsername(), pool.getPassword());
+		}
+		catch (RuntimeException ex) {
+			throw RwRoutingPropertiesValidator.malformedUrl(name, String.valueOf(ex.getMessage()));
+		}
 	}
 
 	private static void validateName(String name) {

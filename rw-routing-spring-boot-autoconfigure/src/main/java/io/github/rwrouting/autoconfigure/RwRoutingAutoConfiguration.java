@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.rwrouting.consistency.ConsistencyGuard;
+import io.github.rwrouting.failover.ReaderPoolReleaser;
 import io.github.rwrouting.routing.Route;
 import io.github.rwrouting.routing.RouteDecisionLog;
 import io.github.rwrouting.routing.RouteListener;
@@ -16,6 +17,7 @@ import io.github.rwrouting.routing.RoutingPolicy;
 import io.github.rwrouting.routing.WriterDemotionListener;
 import io.github.rwrouting.topology.DialectResolver;
 import io.github.rwrouting.topology.DialectType;
+import io.github.rwrouting.topology.ReaderDownListener;
 import io.github.rwrouting.topology.ReplicaMonitor;
 import io.github.rwrouting.topology.WriterRoleListener;
 import liquibase.integration.spring.SpringLiquibase;
@@ -95,8 +97,12 @@ public final class RwRoutingAutoConfiguration {
 		readerDataSources.forEach((name, reader) -> {
 			RwRoutingProperties.Reader settings = properties.getReaders().get(name);
 			Boolean singleNode = (settings != null) ? settings.getSingleNode() : null;
-			readers.add(Route.reader(name, reader.getPoolName(), reader,
-					(singleNode != null) ? singleNode : ReaderEndpoint.isSingleNode(reader.getJdbcUrl())));
+			Route route = Route.reader(name, reader.getPoolName(), reader,
+					(singleNode != null) ? singleNode : ReaderEndpoint.isSingleNode(reader.getJdbcUrl()));
+			route.health()
+				.failureBackoff(properties.getReaderPool().getFailureBackoff(),
+						properties.getReaderPool().getMaxFailureBackoff());
+			readers.add(route);
 		});
 		RoutingPolicy policy = new RoutingPolicy(Route.writer(writer.getPoolName(), writer), readers,
 				properties.getNonTransactional(), properties.getBalancing());
@@ -113,7 +119,8 @@ public final class RwRoutingAutoConfiguration {
 	@Bean
 	@ConditionalOnBooleanProperty(name = "rw-routing.monitor.enabled", matchIfMissing = true)
 	ReplicaMonitor rwRoutingReplicaMonitor(RoutingDataSource dataSource, RwRoutingProperties properties,
-			ObjectProvider<WriterRoleListener> writerRoleListeners) {
+			ObjectProvider<WriterRoleListener> writerRoleListeners,
+			ObjectProvider<ReaderDownListener> readerDownListeners) {
 		Duration interval = properties.getMonitor().getInterval();
 		if (interval.compareTo(MIN_MONITOR_INTERVAL) < 0) {
 			throw new RwRoutingConfigurationException("rw-routing.monitor.interval",
@@ -124,7 +131,14 @@ public final class RwRoutingAutoConfiguration {
 		Duration timeout = properties.getMonitor().getTimeout();
 		RoutingPolicy policy = dataSource.getPolicy();
 		return new ReplicaMonitor(policy, MonitorConnectors.of(policy, dialectResolver, timeout), dialectResolver,
-				interval, timeout, (reader) -> maxLag(properties, reader), writerRoleListeners.orderedStream().toList());
+				interval, timeout, (reader) -> maxLag(properties, reader), writerRoleListeners.orderedStream().toList(),
+				readerDownListeners.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty(name = "rw-routing.reader-pool.abort-when-down", matchIfMissing = true)
+	ReaderPoolReleaser rwRoutingReaderPoolReleaser() {
+		return new ReaderPoolReleaser();
 	}
 
 	static DialectResolver dialectResolver(RwRoutingProperties properties) {

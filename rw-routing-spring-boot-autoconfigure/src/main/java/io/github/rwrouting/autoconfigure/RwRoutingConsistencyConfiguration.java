@@ -53,7 +53,8 @@ class RwRoutingConsistencyConfiguration {
 		if (key.length() < ConsistencyTokenCodec.MIN_KEY_BYTES) {
 			throw new RwRoutingConfigurationException("rw-routing.consistency.signing-key",
 					"the signing key has fewer than " + ConsistencyTokenCodec.MIN_KEY_BYTES + " characters",
-					"Set rw-routing.consistency.signing-key to a random secret of at least 32 characters, "
+					"Set rw-routing.consistency.signing-key to a random secret of at least "
+							+ ConsistencyTokenCodec.MIN_KEY_BYTES + " characters (32 or more recommended), "
 							+ "the same on every instance (for example from an environment variable).");
 		}
 		return new ConsistencyTokenCodec(key.getBytes(StandardCharsets.UTF_8));

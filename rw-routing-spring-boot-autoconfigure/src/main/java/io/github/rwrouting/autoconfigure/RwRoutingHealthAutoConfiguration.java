@@ -1,25 +1,43 @@
 package io.github.rwrouting.autoconfigure;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
 import io.github.rwrouting.health.RwRoutingHealthIndicator;
+import io.github.rwrouting.health.WriterOnlyDataSourceHealthContributor;
+import io.github.rwrouting.routing.RoutingDataSource;
 import io.github.rwrouting.topology.ReplicaMonitor;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.SimpleAutowireCandidateResolver;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration;
+import org.springframework.boot.jdbc.health.DataSourceHealthIndicator;
+import org.springframework.boot.jdbc.metadata.DataSourcePoolMetadataProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The {@code rwRouting} health contributor: writer and readers as the replica monitor sees them.
+ * Health a load balancer can trust: the {@code rwRouting} contributor shows the writer and readers
+ * as the replica monitor last saw them (it never queries a node), and Spring Boot's {@code db}
+ * contributor checks the writer only. A reader that is down, frozen or lagging never turns the
+ * application DOWN and never slows the health endpoint: reads then run on the writer.
  *
  * @author rw-routing
  */
-@AutoConfiguration(after = RwRoutingAutoConfiguration.class)
+@AutoConfiguration(after = RwRoutingAutoConfiguration.class, before = DataSourceHealthContributorAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
-@ConditionalOnBean(ReplicaMonitor.class)
 public final class RwRoutingHealthAutoConfiguration {
 
 	/**
@@ -27,6 +45,7 @@ public final class RwRoutingHealthAutoConfiguration {
 	 * before the condition is loaded.
 	 */
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(ReplicaMonitor.class)
 	@ConditionalOnEnabledHealthIndicator("rw-routing")
 	static class RwRoutingHealthIndicatorConfiguration {
 
@@ -34,6 +53,41 @@ public final class RwRoutingHealthAutoConfiguration {
 		@ConditionalOnMissingBean(name = "rwRoutingHealthIndicator")
 		RwRoutingHealthIndicator rwRoutingHealthIndicator(ReplicaMonitor monitor) {
 			return new RwRoutingHealthIndicator(monitor);
+		}
+
+	}
+
+	/**
+	 * Spring Boot's {@code db} contributor builds one indicator per {@code DataSource} bean, reader
+	 * pools included: one dead or frozen replica would turn the application DOWN, or hang the
+	 * endpoint for as long as connecting to it takes. This one is built the same way without the
+	 * reader pools, and checks the routing {@code dataSource} through its writer pool (its own
+	 * connections may go to a reader when non-transactional work does).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(DataSourceHealthIndicator.class)
+	@ConditionalOnBean(RoutingDataSource.class)
+	@ConditionalOnEnabledHealthIndicator("db")
+	static class WriterOnlyDbHealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = { "dbHealthIndicator", "dbHealthContributor" })
+		HealthContributor dbHealthContributor(ConfigurableListableBeanFactory beanFactory,
+				RwRoutingProperties properties, ObjectProvider<DataSourcePoolMetadataProvider> metadataProviders) {
+			Set<String> readerPools = properties.getReaders()
+				.keySet()
+				.stream()
+				.map(RoutingPools::readerBeanName)
+				.collect(Collectors.toSet());
+			Map<String, DataSource> checked = new LinkedHashMap<>();
+			SimpleAutowireCandidateResolver.resolveAutowireCandidates(beanFactory, DataSource.class, false, true)
+				.forEach((name, dataSource) -> {
+					if (!readerPools.contains(name)) {
+						checked.put(name, (dataSource instanceof RoutingDataSource routing)
+								? routing.getWriterDataSource() : dataSource);
+					}
+				});
+			return WriterOnlyDataSourceHealthContributor.of(checked, metadataProviders.orderedStream().toList());
 		}
 
 	}

@@ -54,6 +54,8 @@ public class RwRoutingProperties {
 	 */
 	private String dialect = "auto";
 
+	private final ReaderPool readerPool = new ReaderPool();
+
 	private final Monitor monitor = new Monitor();
 
 	private final Consistency consistency = new Consistency();
@@ -104,6 +106,10 @@ public class RwRoutingProperties {
 
 	public void setDialect(String dialect) {
 		this.dialect = dialect;
+	}
+
+	public ReaderPool getReaderPool() {
+		return this.readerPool;
 	}
 
 	public Monitor getMonitor() {
@@ -220,6 +226,87 @@ public class RwRoutingProperties {
 
 		public void setSingleNode(@Nullable Boolean singleNode) {
 			this.singleNode = singleNode;
+		}
+
+	}
+
+	/**
+	 * Bounds on waiting for a reader, applied to every reader pool. They bound how long a read may
+	 * wait to get a reader connection, never how long a query may run on one.
+	 */
+	public static class ReaderPool {
+
+		/**
+		 * How long a read waits for a connection from a reader pool (Hikari's connection-timeout)
+		 * before it runs on the writer instead. At least 250ms. A reader's own
+		 * rw-routing.readers.<name>.hikari.connection-timeout takes precedence.
+		 */
+		private Duration borrowTimeout = Duration.ofSeconds(1);
+
+		/**
+		 * How long opening a new connection to a reader may take (PostgreSQL: the driver's
+		 * connectTimeout and loginTimeout, in whole seconds), unless the URL or the pool's
+		 * data-source-properties set them.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(2);
+
+		/**
+		 * How long a reader is kept from reads after a read failed to get or use one of its
+		 * connections, even when the monitor still reaches it. Doubles with each further failure
+		 * up to max-failure-backoff.
+		 */
+		private Duration failureBackoff = Duration.ofSeconds(1);
+
+		/**
+		 * Longest exclusion after repeated connection failures.
+		 */
+		private Duration maxFailureBackoff = Duration.ofSeconds(30);
+
+		/**
+		 * Whether the connections of a reader the monitor finds frozen or dead are aborted at
+		 * once, so that reads running on it fail fast (and move to the writer when nothing ran
+		 * yet) instead of waiting for the operating system to give up on the socket.
+		 */
+		private boolean abortWhenDown = true;
+
+		public Duration getBorrowTimeout() {
+			return this.borrowTimeout;
+		}
+
+		public void setBorrowTimeout(Duration borrowTimeout) {
+			this.borrowTimeout = borrowTimeout;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getFailureBackoff() {
+			return this.failureBackoff;
+		}
+
+		public void setFailureBackoff(Duration failureBackoff) {
+			this.failureBackoff = failureBackoff;
+		}
+
+		public Duration getMaxFailureBackoff() {
+			return this.maxFailureBackoff;
+		}
+
+		public void setMaxFailureBackoff(Duration maxFailureBackoff) {
+			this.maxFailureBackoff = maxFailureBackoff;
+		}
+
+		public boolean isAbortWhenDown() {
+			return this.abortWhenDown;
+		}
+
+		public void setAbortWhenDown(boolean abortWhenDown) {
+			this.abortWhenDown = abortWhenDown;
 		}
 
 	}

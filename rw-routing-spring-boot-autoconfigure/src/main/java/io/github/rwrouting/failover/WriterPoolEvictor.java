@@ -17,6 +17,11 @@ import org.apache.commons.logging.LogFactory;
  * to the demoted node, whose every write fails with "read-only transaction". Soft eviction closes
  * idle connections now and busy ones when they are returned; new ones resolve the cluster endpoint
  * again and reach the new primary.
+ * <p>
+ * Once per role change, then with a backoff: a writer URL that keeps reaching a standby (a
+ * misconfiguration, a DNS entry that has not moved yet) is seen by every poll and every failing
+ * write, and retiring the pool at each of them would only churn sessions. The first retirement of a
+ * role change is logged as a warning, later ones at most once a minute.
  *
  * @author rw-routing
  */
@@ -24,14 +29,28 @@ public class WriterPoolEvictor implements WriterRoleListener, WriterDemotionList
 
 	private static final Log logger = LogFactory.getLog(WriterPoolEvictor.class);
 
-	// A demoted writer is seen by every failing write and every poll: one eviction per interval is enough.
-	private static final long MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+	private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+	private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+	private static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
 	private final HikariDataSource writerPool;
 
-	private final AtomicLong lastEviction = new AtomicLong(System.nanoTime() - MIN_INTERVAL_NANOS);
-
 	private final AtomicLong evictions = new AtomicLong();
+
+	// Guarded by this: taken only when the writer reaches a replica.
+	private boolean demoted;
+
+	private long nextEvictionNanos;
+
+	private long backoffNanos = FIRST_BACKOFF_NANOS;
+
+	private long lastWarningNanos;
+
+	private long lastSignalNanos;
+
+	private long evictionsSinceWarning;
 
 	/**
 	 * Create an evictor.
@@ -51,17 +70,54 @@ public class WriterPoolEvictor implements WriterRoleListener, WriterDemotionList
 		evict("a write failed with a read-only error");
 	}
 
+	@Override
+	public synchronized void writerRestored(NodeStatus status) {
+		if (this.demoted) {
+			logger.info("rw-routing: the writer pool " + this.writerPool.getPoolName() + " reaches the primary again");
+		}
+		this.demoted = false;
+		this.backoffNanos = FIRST_BACKOFF_NANOS;
+		this.nextEvictionNanos = 0;
+	}
+
 	private void evict(String why) {
 		long now = System.nanoTime();
-		long last = this.lastEviction.get();
-		if (now - last < MIN_INTERVAL_NANOS || !this.lastEviction.compareAndSet(last, now)) {
-			return;
+		boolean firstOfRoleChange;
+		boolean warn;
+		long skipped;
+		synchronized (this) {
+			// Without a monitor nothing says the writer is the primary again: a long quiet time does.
+			firstOfRoleChange = !this.demoted || now - this.lastSignalNanos > 2 * MAX_BACKOFF_NANOS;
+			this.lastSignalNanos = now;
+			if (!firstOfRoleChange && now - this.nextEvictionNanos < 0) {
+				return;
+			}
+			this.demoted = true;
+			this.nextEvictionNanos = now + (firstOfRoleChange ? FIRST_BACKOFF_NANOS : this.backoffNanos);
+			this.backoffNanos = firstOfRoleChange ? FIRST_BACKOFF_NANOS
+					: Math.min(this.backoffNanos * 2, MAX_BACKOFF_NANOS);
+			this.evictionsSinceWarning++;
+			warn = firstOfRoleChange || now - this.lastWarningNanos >= WARNING_INTERVAL_NANOS;
+			skipped = this.evictionsSinceWarning;
+			if (warn) {
+				this.lastWarningNanos = now;
+				this.evictionsSinceWarning = 0;
+			}
 		}
 		HikariPoolMXBean pool = this.writerPool.getHikariPoolMXBean();
-		if (pool != null) {
-			pool.softEvictConnections();
-			this.evictions.incrementAndGet();
-			logger.warn("rw-routing retired the connections of pool " + this.writerPool.getPoolName() + ": " + why);
+		if (pool == null) {
+			return;
+		}
+		pool.softEvictConnections();
+		this.evictions.incrementAndGet();
+		String message = "rw-routing retired the connections of pool " + this.writerPool.getPoolName() + ": " + why;
+		if (warn) {
+			logger.warn(firstOfRoleChange ? message
+					: message + "; the writer still reaches a replica (" + skipped + " retirements since the last "
+							+ "warning): check spring.datasource.url points at the primary or the cluster endpoint");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(message);
 		}
 	}
 

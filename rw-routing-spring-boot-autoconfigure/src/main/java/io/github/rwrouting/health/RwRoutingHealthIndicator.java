@@ -13,9 +13,10 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * Health of read/write routing from what the replica monitor last saw: the writer (reachable, and
- * really the primary?) and each reader (up, role, lag, excluded). The application is DOWN only when
- * the writer is unreachable or reaches a replica; a lagging or dead reader is shown but keeps the
- * application UP, since reads fall back to the writer. Nothing here queries the database.
+ * really the primary?) and each reader (up, role, lag, excluded and why). The application is DOWN
+ * only when the writer is unreachable or reaches a replica; a lagging, dead, frozen or promoted
+ * reader is shown but keeps the application UP, since reads fall back to the writer. Nothing here
+ * queries the database, so the answer never waits on a node.
  *
  * @author rw-routing
  */
@@ -75,6 +76,12 @@ public class RwRoutingHealthIndicator extends AbstractHealthIndicator {
 				details.put("lagBytes", status.lagBytes());
 			}
 			details.put("excluded", status.excluded());
+			if (status.exclusionReason() != null) {
+				details.put("exclusionReason", status.exclusionReason().value());
+			}
+			if (status.servedByWriterNode()) {
+				details.put("writerNode", true);
+			}
 		}
 		if (status.checkedAt() != null) {
 			details.put("checkedAt", status.checkedAt().toString());

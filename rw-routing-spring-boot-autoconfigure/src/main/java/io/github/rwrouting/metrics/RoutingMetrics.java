@@ -12,6 +12,7 @@ import io.github.rwrouting.routing.Route;
 import io.github.rwrouting.routing.RouteDecision;
 import io.github.rwrouting.routing.RouteListener;
 import io.github.rwrouting.routing.RoutingPolicy;
+import io.github.rwrouting.topology.ExclusionReason;
 import io.github.rwrouting.topology.NodeStatus;
 import io.github.rwrouting.topology.ReplicaMonitor;
 import io.micrometer.core.instrument.Counter;
@@ -58,6 +59,12 @@ public class RoutingMetrics implements RouteListener, ConsistencyListener, Meter
 	 * 1 when reads are kept away from the replica, tagged {@code replica}.
 	 */
 	public static final String REPLICA_EXCLUDED = "rw.routing.replica.excluded";
+
+	/**
+	 * 1 when the reader is not in recovery and is not the writer's node (a promoted replica),
+	 * tagged {@code replica}.
+	 */
+	public static final String REPLICA_NOT_A_REPLICA = "rw.routing.replica.not.replica";
 
 	/**
 	 * Consistency outcomes, tagged {@code outcome}.
@@ -176,6 +183,10 @@ public class RoutingMetrics implements RouteListener, ConsistencyListener, Meter
 			.register(registry);
 		gauge(registry, REPLICA_EXCLUDED, "1 when reads are kept away from the replica (down or lagging)", replica,
 				monitor, (m) -> m.status(reader).excluded() ? 1 : 0)
+			.register(registry);
+		gauge(registry, REPLICA_NOT_A_REPLICA,
+				"1 when the reader is not in recovery and not the writer's node (a promoted replica)", replica, monitor,
+				(m) -> (m.status(reader).exclusionReason() == ExclusionReason.NOT_A_REPLICA) ? 1 : 0)
 			.register(registry);
 	}
 

@@ -2,16 +2,42 @@ package io.github.rwrouting.routing;
 
 import io.github.rwrouting.consistency.ConsistencyToken;
 import io.github.rwrouting.consistency.ReplicationPosition;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Whether a reader may take reads, as last decided by the replica monitor. Written by the monitor,
- * read on every routing decision: plain volatile fields, no locking.
+ * Whether a reader may take reads, as last decided by the replica monitor and by the reads
+ * themselves. Written by the monitor and by reads that failed to use the reader, read on every
+ * routing decision: plain volatile fields, no locking on the routing path.
+ * <p>
+ * A read that cannot get or use a connection of the reader (its pool timed out, the connection
+ * died) excludes the reader at once, for a backoff that doubles with each further failure, even
+ * when the monitor's own connection is fine (a saturated pool, a node that accepts the monitor but
+ * not the application). The monitor lets it rejoin only once the backoff is over; without a monitor
+ * it rejoins by itself then.
  *
  * @author rw-routing
  */
 public final class ReaderHealth {
 
+	private static final int MAX_BACKOFF_SHIFT = 20;
+
 	private final boolean singleNode;
+
+	private volatile boolean monitored;
+
+	private volatile long backoffNanos = TimeUnit.SECONDS.toNanos(1);
+
+	private volatile long maxBackoffNanos = TimeUnit.SECONDS.toNanos(30);
+
+	private volatile long excludedUntilNanos;
+
+	private volatile boolean failureExcluded;
+
+	// Guarded by this: only failures take the lock.
+	private int consecutiveFailures;
+
+	private long lastFailureNanos;
 
 	private volatile boolean available = true;
 
@@ -65,6 +91,7 @@ public final class ReaderHealth {
 	 */
 	public void markAvailable(long lagNanos) {
 		this.lagNanos = lagNanos;
+		this.failureExcluded = false;
 		this.available = true;
 	}
 
@@ -96,7 +123,69 @@ public final class ReaderHealth {
 	 * @return {@code true} if it may
 	 */
 	public boolean isAvailable() {
-		return this.available;
+		if (this.available) {
+			return true;
+		}
+		// Without a monitor nobody else lets a reader excluded for failures rejoin.
+		if (!this.monitored && this.failureExcluded && System.nanoTime() - this.excludedUntilNanos >= 0) {
+			this.failureExcluded = false;
+			this.available = true;
+			return true;
+		}
+		return false;
+	}
+
+	/**
+	 * How long reads are kept from the reader after failures.
+	 * @param backoff the exclusion after a first failure, doubled with each further one
+	 * @param maxBackoff the longest exclusion
+	 */
+	public void failureBackoff(Duration backoff, Duration maxBackoff) {
+		this.backoffNanos = backoff.toNanos();
+		this.maxBackoffNanos = Math.max(maxBackoff.toNanos(), this.backoffNanos);
+	}
+
+	/**
+	 * A monitor decides when this reader may serve reads again.
+	 */
+	public void monitored() {
+		this.monitored = true;
+	}
+
+	/**
+	 * A read could not get or use a connection of this reader: keep reads away from it for a
+	 * backoff. Concurrent failures within one backoff count once.
+	 * @return {@code true} if this failure excluded the reader (it was serving reads)
+	 */
+	public boolean connectionFailed() {
+		long now = System.nanoTime();
+		synchronized (this) {
+			if (this.failureExcluded && now - this.excludedUntilNanos < 0) {
+				return false;
+			}
+			if (now - this.lastFailureNanos > 2 * this.maxBackoffNanos) {
+				// Long enough without a failure: start again from the shortest backoff.
+				this.consecutiveFailures = 0;
+			}
+			int shift = Math.min(this.consecutiveFailures, MAX_BACKOFF_SHIFT);
+			this.consecutiveFailures++;
+			this.lastFailureNanos = now;
+			long backoff = Math.min(this.backoffNanos << shift, this.maxBackoffNanos);
+			this.excludedUntilNanos = now + backoff;
+			this.failureExcluded = true;
+		}
+		boolean wasAvailable = this.available;
+		this.unavailableReason = RouteReason.READER_DOWN;
+		this.available = false;
+		return wasAvailable;
+	}
+
+	/**
+	 * Whether reads are kept away from the reader because reads failed to use it recently.
+	 * @return {@code true} while the backoff after a failure runs
+	 */
+	public boolean isFailureBackoff() {
+		return this.failureExcluded && System.nanoTime() - this.excludedUntilNanos < 0;
 	}
 
 	/**

@@ -134,6 +134,9 @@ public class RoutingDataSource implements DataSource {
 	}
 
 	RouteDecision readerUnreachable(RouteDecision failed, SQLException ex) {
+		// Every failed read counts, not only the monitor's polls: a saturated pool or a node that
+		// refuses the application keeps reads away for a backoff.
+		failed.route().health().connectionFailed();
 		long now = System.nanoTime();
 		if (now - this.lastReaderWarning > READER_WARNING_INTERVAL_NANOS && logger.isWarnEnabled()) {
 			this.lastReaderWarning = now;

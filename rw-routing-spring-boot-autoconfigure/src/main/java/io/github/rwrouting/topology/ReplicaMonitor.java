@@ -16,6 +16,7 @@ import java.util.function.Function;
 
 import io.github.rwrouting.consistency.ClusterIdentity;
 import io.github.rwrouting.consistency.ReplicationPosition;
+import io.github.rwrouting.routing.ReaderHealth;
 import io.github.rwrouting.routing.Route;
 import io.github.rwrouting.routing.RouteReason;
 import io.github.rwrouting.routing.RoutingPolicy;
@@ -33,7 +34,13 @@ import org.springframework.util.Assert;
  * the application's pools, with a timeout so that a frozen node delays only its own poll.
  * <p>
  * Hysteresis keeps a reader near its limit from flapping: one excluded for lag rejoins once its lag
- * is at most half the limit, one excluded for being down rejoins after two polls in a row succeed.
+ * is at most half the limit, one excluded for being down rejoins after two polls in a row succeed,
+ * one excluded because reads failed to use it rejoins once its backoff is over.
+ * <p>
+ * Only a real replica serves reads: a reader that is not in recovery is excluded unless it is the
+ * writer's own node (same system identifier and timeline). When a reader that answered stops
+ * answering (frozen, dead), {@link ReaderDownListener}s are told, so that work still waiting on it
+ * can be released.
  *
  * @author rw-routing
  */
@@ -54,6 +61,8 @@ public class ReplicaMonitor implements SmartLifecycle {
 	private final Duration timeout;
 
 	private final List<WriterRoleListener> writerRoleListeners;
+
+	private final List<ReaderDownListener> readerDownListeners;
 
 	private final WriterHistory writerHistory;
 
@@ -79,6 +88,24 @@ public class ReplicaMonitor implements SmartLifecycle {
 	public ReplicaMonitor(RoutingPolicy policy, Map<Route, NodeConnector> connectors, DialectResolver dialectResolver,
 			Duration interval, Duration timeout, Function<Route, Duration> maxLag,
 			List<WriterRoleListener> writerRoleListeners) {
+		this(policy, connectors, dialectResolver, interval, timeout, maxLag, writerRoleListeners, List.of());
+	}
+
+	/**
+	 * Create a monitor.
+	 * @param policy the routing policy whose writer and readers are monitored
+	 * @param connectors how to open a monitoring connection to each route's node
+	 * @param dialectResolver the dialect to use or detect
+	 * @param interval time between two polls of a node
+	 * @param timeout how long one poll may take
+	 * @param maxLag the lag past which each reader stops serving reads
+	 * @param writerRoleListeners told when the writer pool reaches a replica
+	 * @param readerDownListeners told when a reader stops answering
+	 */
+	public ReplicaMonitor(RoutingPolicy policy, Map<Route, NodeConnector> connectors, DialectResolver dialectResolver,
+			Duration interval, Duration timeout, Function<Route, Duration> maxLag,
+			List<WriterRoleListener> writerRoleListeners, List<ReaderDownListener> readerDownListeners) {
+		this.readerDownListeners = List.copyOf(readerDownListeners);
 		this.dialectResolver = dialectResolver;
 		this.interval = interval;
 		this.timeout = timeout;
@@ -91,6 +118,7 @@ public class ReplicaMonitor implements SmartLifecycle {
 		this.nodes.add(new MonitoredNode(policy.writer(), connector(connectors, policy.writer()), Duration.ZERO));
 		for (Route reader : policy.readers()) {
 			this.nodes.add(new MonitoredNode(reader, connector(connectors, reader), maxLag.apply(reader)));
+			reader.health().monitored();
 		}
 	}
 
@@ -192,9 +220,16 @@ public class ReplicaMonitor implements SmartLifecycle {
 						this.writerHistory.record(now, probe.position());
 					}
 				}
+				boolean wasDemoted = node.status.isDemotedWriter();
 				node.writerPolled(probe);
 				if (node.status.isDemotedWriter()) {
+					// Reconnect at the next poll: the endpoint's name may resolve to the new primary by then,
+					// as it will for the pool's new connections.
+					node.closeConnection();
 					writerDemoted(node.status);
+				}
+				else if (wasDemoted) {
+					writerRestored(node.status);
 				}
 			}
 			else {
@@ -273,6 +308,38 @@ public class ReplicaMonitor implements SmartLifecycle {
 		return current;
 	}
 
+	private void readerDown(Route reader, NodeStatus status) {
+		for (ReaderDownListener listener : this.readerDownListeners) {
+			try {
+				listener.readerDown(reader, status);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("rw-routing reader-down listener failed", ex);
+			}
+		}
+	}
+
+	/**
+	 * Whether a node that is not in recovery is the writer's own node: the same cluster and the
+	 * same timeline as the writer at its last poll. A promoted replica has a new timeline; another
+	 * cluster's primary another system identifier.
+	 */
+	private boolean isWriterNode(NodeProbe probe) {
+		ClusterIdentity writer = this.writerIdentity;
+		return writer != null && writer.equals(probe.identity());
+	}
+
+	private void writerRestored(NodeStatus status) {
+		for (WriterRoleListener listener : this.writerRoleListeners) {
+			try {
+				listener.writerRestored(status);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("rw-routing writer role listener failed", ex);
+			}
+		}
+	}
+
 	private void writerDemoted(NodeStatus status) {
 		for (WriterRoleListener listener : this.writerRoleListeners) {
 			try {
@@ -306,6 +373,8 @@ public class ReplicaMonitor implements SmartLifecycle {
 		private @Nullable Connection connection;
 
 		private int consecutiveSuccesses;
+
+		private boolean notAReplicaWarned;
 
 		private volatile NodeStatus status;
 
@@ -354,39 +423,82 @@ public class ReplicaMonitor implements SmartLifecycle {
 		void readerPolled(NodeProbe probe, long lagBytes, long lagNanos, long startedMillis) {
 			this.consecutiveSuccesses++;
 			NodeStatus previous = this.status;
+			ReaderHealth health = this.route.health();
 			boolean lagKnown = lagNanos != NodeProbe.UNKNOWN;
-			boolean excluded;
-			RouteReason reason = this.route.health().unavailableReason();
-			if (lagKnown && lagNanos > this.maxLagNanos) {
-				excluded = true;
-				reason = RouteReason.LAG;
-			}
-			else if (!previous.excluded()) {
-				excluded = false;
-			}
-			else if (reason == RouteReason.LAG) {
-				excluded = lagKnown && lagNanos > this.maxLagNanos / 2;
-			}
-			else {
-				excluded = this.consecutiveSuccesses < SUCCESSES_TO_REJOIN;
-			}
+			boolean notInRecovery = probe.role() == NodeRole.PRIMARY;
+			boolean writerNode = notInRecovery && isWriterNode(probe);
+			ExclusionReason reason = exclusion(previous, notInRecovery && !writerNode, lagKnown, lagNanos, health);
+			boolean excluded = reason != null;
 			long lag = lagKnown ? lagNanos : 0;
 			// Every commit older than the poll's start minus the lag, minus one interval for the
 			// granularity of the writer history, is visible on the reader.
 			long appliedUntil = lagKnown ? startedMillis - TimeUnit.NANOSECONDS.toMillis(lagNanos)
 					- ReplicaMonitor.this.interval.toMillis() : Long.MIN_VALUE;
-			this.route.health().replayed(probe.replicationPosition(), appliedUntil);
-			if (excluded) {
-				this.route.health().markUnavailable(reason, lag);
+			if (reason == ExclusionReason.NOT_A_REPLICA) {
+				// Its positions belong to another history: never let a token trust them.
+				health.replayed(ReplicationPosition.UNKNOWN, Long.MIN_VALUE);
 			}
 			else {
-				this.route.health().markAvailable(lag);
+				health.replayed(probe.replicationPosition(), appliedUntil);
+			}
+			if (excluded) {
+				health.markUnavailable((reason == ExclusionReason.LAG) ? RouteReason.LAG : RouteReason.READER_DOWN,
+						lag);
+			}
+			else {
+				health.markAvailable(lag);
 			}
 			this.status = new NodeStatus(this.route.name(), false, true, probe.role(), lagBytes, lag, excluded,
-					Instant.now(), null);
-			if (excluded != previous.excluded()) {
-				logger.info("rw-routing reader '" + this.route.name() + "' "
-						+ (excluded ? "excluded (" + reason.tagValue() + ")" : "serves reads again"));
+					Instant.now(), null, reason, writerNode);
+			logChanges(previous, this.status);
+		}
+
+		private @Nullable ExclusionReason exclusion(NodeStatus previous, boolean notAReplica, boolean lagKnown,
+				long lagNanos, ReaderHealth health) {
+			if (notAReplica) {
+				return ExclusionReason.NOT_A_REPLICA;
+			}
+			if (lagKnown && lagNanos > this.maxLagNanos) {
+				return ExclusionReason.LAG;
+			}
+			if (health.isFailureBackoff()) {
+				return ExclusionReason.CONNECTION_FAILURES;
+			}
+			if (!previous.excluded()) {
+				return null;
+			}
+			ExclusionReason before = previous.exclusionReason();
+			if (before == ExclusionReason.LAG) {
+				// Hysteresis: back once at most half the limit behind.
+				return (lagKnown && lagNanos > this.maxLagNanos / 2) ? ExclusionReason.LAG : null;
+			}
+			if (before == ExclusionReason.CONNECTION_FAILURES) {
+				return null; // the backoff was its hysteresis
+			}
+			return (this.consecutiveSuccesses < SUCCESSES_TO_REJOIN) ? before : null;
+		}
+
+		private void logChanges(NodeStatus previous, NodeStatus current) {
+			String reader = "rw-routing reader '" + this.route.name() + "' ";
+			boolean notAReplica = current.exclusionReason() == ExclusionReason.NOT_A_REPLICA;
+			if (!notAReplica) {
+				this.notAReplicaWarned = false;
+			}
+			// Until the writer was polled once, a node out of recovery cannot be told from the writer's own.
+			if (notAReplica && !this.notAReplicaWarned && ReplicaMonitor.this.writerIdentity != null) {
+				this.notAReplicaWarned = true;
+				logger.warn(reader + "is not a replica (not in recovery) and not the writer's node: a promoted "
+						+ "replica or another cluster's primary, whose data may differ from the writer's. It is "
+						+ "excluded from reads until it is a replica again.");
+			}
+			else if (current.excluded() != previous.excluded()) {
+				logger.info(reader + (current.excluded() ? "excluded (" + current.exclusionReason().value() + ")"
+						: "serves reads again"));
+			}
+			if (current.servedByWriterNode() && !previous.servedByWriterNode()) {
+				logger.warn(reader + "reaches the writer's own node (the primary), not a replica: its reads are "
+						+ "correct but take no load off the primary. Point rw-routing.readers." + this.route.name()
+						+ ".url at a replica or a reader endpoint.");
 			}
 		}
 
@@ -399,7 +511,8 @@ public class ReplicaMonitor implements SmartLifecycle {
 				this.route.health().markUnavailable(RouteReason.READER_DOWN, previous.lagNanos());
 			}
 			this.status = new NodeStatus(this.route.name(), isWriter(), false, previous.role(), previous.lagBytes(),
-					previous.lagNanos(), excluded, Instant.now(), describe(ex));
+					previous.lagNanos(), excluded, Instant.now(), describe(ex), excluded ? ExclusionReason.DOWN : null,
+					false);
 			String message = "rw-routing cannot reach " + (isWriter() ? "the writer" : "reader '" + this.route.name()
 					+ "'") + ": " + this.status.error();
 			if (!(ex instanceof Exception)) {
@@ -411,6 +524,10 @@ public class ReplicaMonitor implements SmartLifecycle {
 			}
 			else if (previous.up() || previous.checkedAt() == null) {
 				logger.warn(message);
+			}
+			if (excluded && previous.up()) {
+				// Frozen or dead: what still runs on it would wait for the network to give up.
+				readerDown(this.route, this.status);
 			}
 		}
 

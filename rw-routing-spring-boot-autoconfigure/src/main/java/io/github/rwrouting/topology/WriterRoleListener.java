@@ -15,4 +15,11 @@ public interface WriterRoleListener {
 	 */
 	void writerDemoted(NodeStatus status);
 
+	/**
+	 * The writer pool reaches the primary again after it reached a replica.
+	 * @param status the writer's status
+	 */
+	default void writerRestored(NodeStatus status) {
+	}
+
 }

@@ -1,0 +1,149 @@
+package io.github.rwrouting.failover;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.Executor;
+import java.util.logging.Logger;
+
+import javax.sql.DataSource;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The data source a reader pool opens its physical connections with. It remembers them, so that
+ * when the replica monitor finds the reader frozen or dead every one of them can be aborted: a read
+ * blocked on the reader's socket then fails at once (and moves to the writer when nothing ran yet)
+ * instead of waiting until the operating system gives up on the connection. Only opening a
+ * connection, which the pool does rarely, takes a lock; borrowing from the pool does not involve
+ * this class.
+ *
+ * @author rw-routing
+ */
+public final class ReaderConnections implements DataSource {
+
+	private static final Log logger = LogFactory.getLog(ReaderConnections.class);
+
+	// Direct: aborting a PostgreSQL connection only closes its socket.
+	private static final Executor ABORT_EXECUTOR = Runnable::run;
+
+	private final DataSource driver;
+
+	// Weak: a connection the pool dropped without closing must not be kept alive here.
+	private final Set<Connection> opened = Collections.newSetFromMap(new WeakHashMap<>());
+
+	/**
+	 * Create a tracking data source.
+	 * @param driver the data source that opens the physical connections
+	 */
+	public ReaderConnections(DataSource driver) {
+		this.driver = driver;
+	}
+
+	@Override
+	public Connection getConnection() throws SQLException {
+		return opened(this.driver.getConnection());
+	}
+
+	@Override
+	public Connection getConnection(String username, String password) throws SQLException {
+		return opened(this.driver.getConnection(username, password));
+	}
+
+	private Connection opened(Connection connection) {
+		synchronized (this.opened) {
+			this.opened.removeIf(ReaderConnections::isClosed);
+			this.opened.add(connection);
+		}
+		return connection;
+	}
+
+	/**
+	 * Abort every open connection, idle or busy.
+	 * @return how many were aborted
+	 */
+	public int abortAll() {
+		List<Connection> open;
+		synchronized (this.opened) {
+			open = new ArrayList<>(this.opened);
+			this.opened.clear();
+		}
+		int aborted = 0;
+		for (Connection connection : open) {
+			if (isClosed(connection)) {
+				continue;
+			}
+			try {
+				connection.abort(ABORT_EXECUTOR);
+				aborted++;
+			}
+			catch (SQLException | RuntimeException ex) {
+				logger.debug("Failed to abort a reader connection", ex);
+			}
+		}
+		return aborted;
+	}
+
+	/**
+	 * How many connections are open.
+	 * @return the count
+	 */
+	public int openCount() {
+		synchronized (this.opened) {
+			this.opened.removeIf(ReaderConnections::isClosed);
+			return this.opened.size();
+		}
+	}
+
+	private static boolean isClosed(Connection connection) {
+		try {
+			return connection.isClosed();
+		}
+		catch (SQLException ex) {
+			return true;
+		}
+	}
+
+	@Override
+	public PrintWriter getLogWriter() throws SQLException {
+		return this.driver.getLogWriter();
+	}
+
+	@Override
+	public void setLogWriter(PrintWriter out) throws SQLException {
+		this.driver.setLogWriter(out);
+	}
+
+	@Override
+	public void setLoginTimeout(int seconds) throws SQLException {
+		this.driver.setLoginTimeout(seconds);
+	}
+
+	@Override
+	public int getLoginTimeout() throws SQLException {
+		return this.driver.getLoginTimeout();
+	}
+
+	@Override
+	public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+		return this.driver.getParentLogger();
+	}
+
+	@Override
+	public <T> T unwrap(Class<T> type) throws SQLException {
+		return type.isInstance(this) ? type.cast(this) : this.driver.unwrap(type);
+	}
+
+	@Override
+	public boolean isWrapperFor(Class<?> type) throws SQLException {
+		return type.isInstance(this) || this.driver.isWrapperFor(type);
+	}
+
+}

@@ -1,0 +1,209 @@
+package io.github.rwrouting.autoconfigure;
+
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.rwrouting.failover.ReaderConnections;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.contributor.HealthContributors;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Bounds on waiting for a reader, and configuration that must fail or warn at startup. Pools are
+ * not started (Hikari connects on first use), so no database is needed.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ReplicaFaultConfigurationTests {
+
+	private static final String READER_A = "rw-routing.readers.a.url=jdbc:postgresql://a.example.com:5432/app";
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RwRoutingAutoConfiguration.class, DataSourceAutoConfiguration.class))
+		.withPropertyValues("spring.datasource.url=jdbc:postgresql://writer.example.com:5432/app",
+				"spring.datasource.username=app", "spring.datasource.password=s3cret");
+
+	@Test
+	void readerPoolsWaitBrieflyForAConnectionByDefault() {
+		this.runner.withPropertyValues(READER_A, "spring.datasource.hikari.connection-timeout=30000").run((context) -> {
+			HikariDataSource reader = context.getBean("reader-aDataSource", HikariDataSource.class);
+			HikariDataSource writer = context.getBean("writerDataSource", HikariDataSource.class);
+			assertThat(reader.getConnectionTimeout()).isEqualTo(1000);
+			assertThat(writer.getConnectionTimeout()).isEqualTo(30000);
+			assertThat(reader.getDataSourceProperties()).containsEntry("connectTimeout", "2")
+				.containsEntry("loginTimeout", "2")
+				.doesNotContainKey("socketTimeout");
+			assertThat(reader.getDataSource()).isInstanceOf(ReaderConnections.class);
+			assertThat(writer.getDataSourceProperties()).doesNotContainKey("connectTimeout");
+		});
+	}
+
+	@Test
+	void readerPoolBoundsAreConfigurableAndAReadersOwnHikariSettingWins() {
+		this.runner
+			.withPropertyValues(READER_A, "rw-routing.readers.b.url=jdbc:postgresql://b.example.com:5432/app",
+					"rw-routing.reader-pool.borrow-timeout=3s", "rw-routing.reader-pool.connect-timeout=1500ms",
+					"rw-routing.readers.b.hikari.connection-timeout=5000",
+					"rw-routing.readers.b.hikari.data-source-properties.connectTimeout=7")
+			.run((context) -> {
+				HikariDataSource a = context.getBean("reader-aDataSource", HikariDataSource.class);
+				HikariDataSource b = context.getBean("reader-bDataSource", HikariDataSource.class);
+				assertThat(a.getConnectionTimeout()).isEqualTo(3000);
+				assertThat(a.getDataSourceProperties()).containsEntry("connectTimeout", "2");
+				assertThat(b.getConnectionTimeout()).isEqualTo(5000);
+				assertThat(b.getDataSourceProperties()).containsEntry("connectTimeout", "7")
+					.containsEntry("loginTimeout", "2");
+			});
+	}
+
+	@Test
+	void negativeMaxLagFailsWithTheProperty() {
+		this.runner.withPropertyValues(READER_A, "rw-routing.max-lag=-1s").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("'rw-routing.max-lag'").contains("negative");
+			assertThat(analysis.getAction()).contains("Set rw-routing.max-lag");
+		});
+	}
+
+	@Test
+	void negativeReaderMaxLagFailsWithTheProperty() {
+		this.runner.withPropertyValues(READER_A, "rw-routing.readers.a.max-lag=-500ms").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("'rw-routing.readers.a.max-lag'");
+		});
+	}
+
+	@Test
+	void zeroMonitorTimeoutFailsWithTheProperty() {
+		this.runner.withPropertyValues(READER_A, "rw-routing.monitor.timeout=0").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("'rw-routing.monitor.timeout'");
+			assertThat(analysis.getAction()).contains("positive");
+		});
+	}
+
+	@Test
+	void borrowTimeoutBelowHikarisMinimumFailsWithTheProperty() {
+		this.runner.withPropertyValues(READER_A, "rw-routing.reader-pool.borrow-timeout=100ms").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("'rw-routing.reader-pool.borrow-timeout'");
+			assertThat(analysis.getAction()).contains("250ms");
+		});
+	}
+
+	@Test
+	void negativeConnectTimeoutFailsWithTheProperty() {
+		this.runner.withPropertyValues(READER_A, "rw-routing.reader-pool.connect-timeout=-1s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(analyze(context.getStartupFailure()).getDescription())
+				.contains("'rw-routing.reader-pool.connect-timeout'");
+		});
+	}
+
+	@Test
+	void maxFailureBackoffShorterThanTheFirstFailsWithTheProperty() {
+		this.runner
+			.withPropertyValues(READER_A, "rw-routing.reader-pool.failure-backoff=10s",
+					"rw-routing.reader-pool.max-failure-backoff=1s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(analyze(context.getStartupFailure()).getDescription())
+					.contains("'rw-routing.reader-pool.max-failure-backoff'");
+			});
+	}
+
+	@Test
+	void readerUrlWithoutJdbcPrefixFailsWithTheProperty() {
+		this.runner.withPropertyValues("rw-routing.readers.a.url=postgres://a.example.com:5432/app")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("'rw-routing.readers.a.url'");
+				assertThat(analysis.getAction()).contains("jdbc:postgresql://");
+			});
+	}
+
+	@Test
+	void readerUrlNoDriverAcceptsFailsWithThePropertyNotARawBeanCreationException() {
+		this.runner.withPropertyValues("rw-routing.readers.a.url=jdbc:nosuchdb://a.example.com/app",
+				"rw-routing.readers.a.password=hunter2")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("'rw-routing.readers.a.url'").doesNotContain("hunter2");
+			});
+	}
+
+	@Test
+	void shortSigningKeyNamesOneMinimum() {
+		this.runner.withPropertyValues("rw-routing.consistency.signing-key=too-short").run((context) -> {
+			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("fewer than 16 characters");
+			assertThat(analysis.getAction()).contains("at least 16 characters").doesNotContain("at least 32");
+		});
+	}
+
+	@Test
+	void twoReadersOnOneUrlWarnOnce(CapturedOutput output) {
+		this.runner.withPropertyValues(READER_A, "rw-routing.readers.b.url=jdbc:postgresql://A.example.com:5432/app")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output.getOut() + output.getErr()).containsOnlyOnce("readers 'a' and 'b' have the same URL");
+			});
+	}
+
+	@Test
+	void aReaderOnTheWritersUrlWarns(CapturedOutput output) {
+		this.runner.withPropertyValues("rw-routing.readers.a.url=jdbc:postgresql://writer.example.com:5432/app")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output.getOut() + output.getErr()).containsOnlyOnce("reader 'a' has the writer's URL");
+			});
+	}
+
+	@Test
+	void dbHealthLeavesTheReaderPoolsOut() {
+		this.runner
+			.withConfiguration(AutoConfigurations.of(RwRoutingHealthAutoConfiguration.class,
+					DataSourceHealthContributorAutoConfiguration.class))
+			.withPropertyValues(READER_A, "rw-routing.readers.b.url=jdbc:postgresql://b.example.com:5432/app")
+			.run((context) -> {
+				HealthContributor db = context.getBean("dbHealthContributor", HealthContributor.class);
+				assertThat(db).isInstanceOf(CompositeHealthContributor.class);
+				Set<String> names = StreamSupport.stream(((CompositeHealthContributor) db).spliterator(), false)
+					.map(HealthContributors.Entry::name)
+					.collect(Collectors.toSet());
+				assertThat(names).containsExactlyInAnyOrder("dataSource", "writerDataSource");
+			});
+	}
+
+	static FailureAnalysis analyze(Throwable failure) {
+		assertThat(failure).isNotNull();
+		Throwable cause = failure;
+		while (cause != null && !(cause instanceof RwRoutingConfigurationException)) {
+			cause = cause.getCause();
+		}
+		assertThat(cause).as("RwRoutingConfigurationException in %s", failure).isNotNull();
+		FailureAnalysis analysis = new RwRoutingConfigurationFailureAnalyzer().analyze(failure);
+		assertThat(analysis).isNotNull();
+		return analysis;
+	}
+
+}
