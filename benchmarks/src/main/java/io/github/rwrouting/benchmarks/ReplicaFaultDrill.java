@@ -283,16 +283,17 @@ public final class ReplicaFaultDrill {
 		row.p99 = percentile(millis, 99);
 		row.max = (millis.length == 0) ? -1 : millis[millis.length - 1];
 		if (bad != null) {
-			// The last read that began during the fault and was hurt by it: served by the bad node
-			// while it was not a standby, failed, or slow.
+			// Until the last read hurt by the fault had ended: one that failed, was slow, or was served by
+			// the bad node while it was not a standby. A read stuck on the bad node until its recovery
+			// means the reads never left it.
 			long lastHurt = during.stream()
-				.filter((read) -> read.start >= faultAt && (read.failure != null || read.millis() >= HURT_MILLIS
-						|| (read.port == bad.port() && !read.inRecovery)))
-				.mapToLong((read) -> read.start)
+				.filter((read) -> read.failure != null || read.millis() >= HURT_MILLIS
+						|| (read.port == bad.port() && !read.inRecovery))
+				.mapToLong((read) -> read.end)
 				.max()
 				.orElse(faultAt);
 			boolean never = recoveredAt - lastHurt < TimeUnit.SECONDS.toNanos(1);
-			row.left = never ? "never" : Long.toString(TimeUnit.NANOSECONDS.toMillis(lastHurt - faultAt));
+			row.left = never ? "never" : Long.toString(TimeUnit.NANOSECONDS.toMillis(Math.max(0, lastHurt - faultAt)));
 		}
 		else {
 			row.left = "-";
@@ -479,9 +480,9 @@ public final class ReplicaFaultDrill {
 		System.out.println();
 		System.out.println("  reads, failed  read-only transactions running at any time during the fault, and those that failed");
 		System.out.println("  p50/p99/max    their latency");
-		System.out.println("  left ms        fault start to the start of the last read hurt by it (failed, >= " + HURT_MILLIS
-				+ " ms, or on the promoted node);");
-		System.out.println("                 never = reads were still hurt in the fault's last second");
+		System.out.println("  left ms        fault start to the end of the last read hurt by it (failed, >= " + HURT_MILLIS
+				+ " ms, or served by the promoted node);");
+		System.out.println("                 never = reads were still hurt in the fault's last second (or stuck until its end)");
 		System.out.println("  back ms        recovery to the first read the recovered replica served");
 		System.out.println("  wrong          reads served by a node that is neither the writer nor a standby (promoted)");
 		System.out.println("  stale          reads carrying a token that did not see their write");
