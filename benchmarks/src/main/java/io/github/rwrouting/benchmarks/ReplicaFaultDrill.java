@@ -274,6 +274,12 @@ public final class ReplicaFaultDrill {
 		List<Read> during = this.reads.stream().filter((read) -> read.end >= faultAt && read.start <= recoveredAt).toList();
 		row.reads = during.size();
 		row.failed = during.stream().filter((read) -> read.failure != null).count();
+		row.failures = during.stream()
+			.filter((read) -> read.failure != null)
+			.map((read) -> describe(read.failure) + " after " + read.millis() + " ms")
+			.distinct()
+			.limit(3)
+			.toList();
 		row.stale = during.stream().filter((read) -> read.failure == null && !read.sawItsWrite).count();
 		row.wrongNode = during.stream()
 			.filter((read) -> read.failure == null && !read.inRecovery && read.port != primary.port())
@@ -426,6 +432,18 @@ public final class ReplicaFaultDrill {
 		}
 	}
 
+	private static String describe(Throwable failure) {
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		String state = (root instanceof SQLException sql) ? " [SQLState " + sql.getSQLState() + "]" : "";
+		String message = String.valueOf(failure.getMessage());
+		return failure.getClass().getSimpleName() + ": "
+				+ ((message.length() > 160) ? message.substring(0, 160) + "..." : message) + " (cause "
+				+ root.getClass().getSimpleName() + state + ")";
+	}
+
 	private static long percentile(long[] sorted, double percent) {
 		if (sorted.length == 0) {
 			return -1;
@@ -477,6 +495,11 @@ public final class ReplicaFaultDrill {
 					row.reads, row.failed, row.p50, row.p99, row.max, row.left, row.back, row.wrongNode, row.stale,
 					row.writesAcknowledged, row.writesFailed, row.lost);
 		}
+		for (Row row : rows) {
+			for (String failure : row.failures) {
+				System.out.println("  failed read in '" + row.fault + "': " + failure);
+			}
+		}
 		System.out.println();
 		System.out.println("  reads, failed  read-only transactions running at any time during the fault, and those that failed");
 		System.out.println("  p50/p99/max    their latency");
@@ -501,6 +524,8 @@ public final class ReplicaFaultDrill {
 		long reads;
 
 		long failed;
+
+		List<String> failures = List.of();
 
 		long stale;
 
