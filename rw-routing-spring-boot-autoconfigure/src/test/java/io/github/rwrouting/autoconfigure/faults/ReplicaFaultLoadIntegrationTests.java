@@ -44,7 +44,7 @@ import static org.awaitility.Awaitility.await;
  */
 @ReplicatedPostgres(replicas = 2)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ReplicaFaultIntegrationTests {
+class ReplicaFaultLoadIntegrationTests {
 
 	// ---- What the application is configured with (see properties()) ----
 
