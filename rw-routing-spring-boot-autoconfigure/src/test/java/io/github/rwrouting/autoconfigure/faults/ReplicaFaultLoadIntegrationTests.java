@@ -229,6 +229,8 @@ class ReplicaFaultLoadIntegrationTests {
 				.filter((read) -> read.overlaps(saturatedAt, recoveredAt)
 						&& read.millis() >= READER_CONNECTION_TIMEOUT.toMillis())
 				.toList();
+			System.out.printf("    reads that waited the saturated pool's connection-timeout: %d (allowed %d)%n",
+					waitedForThePool.size(), 2 * READER_THREADS);
 			softly.assertThat(waitedForThePool.size())
 				.as("reads that waited the saturated pool's connection-timeout (%d ms) during %d s of saturation",
 						READER_CONNECTION_TIMEOUT.toMillis(), FAULT.toSeconds())
