@@ -90,6 +90,8 @@ public final class ReplicaFaultDrill {
 
 	private volatile boolean running = true;
 
+	private PostgresCluster cluster;
+
 	private ReplicaFaultDrill(Options options) {
 		this.options = options;
 	}
@@ -137,6 +139,7 @@ public final class ReplicaFaultDrill {
 				List<Thread> threads = startLoad(context);
 				try {
 					awaitNanos(WARM_UP.toNanos());
+					this.cluster = cluster;
 					for (String fault : this.options.faults()) {
 						awaitServing(bad);
 						rows.add(switch (fault) {
@@ -186,8 +189,9 @@ public final class ReplicaFaultDrill {
 			recover.apply(bad);
 		}
 		long recoveredAt = System.nanoTime();
-		long back = awaitBack(bad, recoveredAt);
-		return row(name, bad, primary, faultAt, recoveredAt, back);
+		Row row = row(name, bad, primary, faultAt, recoveredAt, awaitBack(bad, recoveredAt));
+		caughtUp(row, recoveredAt);
+		return row;
 	}
 
 	private Row saturate(ConfigurableApplicationContext context, PostgresNode bad, PostgresNode primary)
@@ -216,8 +220,10 @@ public final class ReplicaFaultDrill {
 			}
 		}
 		long recoveredAt = System.nanoTime();
-		long back = awaitBack(bad, recoveredAt);
-		return row("reader pool saturated " + seconds(), bad, primary, faultAt, recoveredAt, back);
+		Row row = row("reader pool saturated " + seconds(), bad, primary, faultAt, recoveredAt,
+				awaitBack(bad, recoveredAt));
+		caughtUp(row, recoveredAt);
+		return row;
 	}
 
 	private Row writerFull(ConfigurableApplicationContext context, PostgresNode primary) throws Exception {
@@ -322,6 +328,21 @@ public final class ReplicaFaultDrill {
 		}
 		row.lost = acked.size();
 		return row;
+	}
+
+	/**
+	 * How long the recovered replica took to replay what was written meanwhile (until then it lags
+	 * and must not serve reads), and how long after that reads were back on it.
+	 */
+	private void caughtUp(Row row, long recoveredAt) {
+		this.cluster.awaitReplicasCaughtUp(DEADLINE);
+		long caughtUpAt = System.nanoTime();
+		row.caughtUp = Long.toString(TimeUnit.NANOSECONDS.toMillis(caughtUpAt - recoveredAt));
+		row.backAfterCaughtUp = Long.toString(TimeUnit.NANOSECONDS.toMillis(awaitBack(this.bad(), caughtUpAt)));
+	}
+
+	private PostgresNode bad() {
+		return this.cluster.node(BAD);
 	}
 
 	/**
@@ -487,12 +508,14 @@ public final class ReplicaFaultDrill {
 	}
 
 	private static void printRows(List<Row> rows) {
-		String header = "%-36s %7s %7s %7s %7s %7s %8s %8s %6s %6s %6s %6s %5s%n";
+		String header = "%-36s %7s %7s %7s %7s %7s %8s %8s %9s %8s %6s %6s %6s %6s %5s%n";
 		System.out.printf("%n" + header, "fault", "reads", "failed", "p50 ms", "p99 ms", "max ms", "left ms", "back ms",
+				"caught-up", "then ms",
 				"wrong", "stale", "w ack", "w fail", "lost");
 		for (Row row : rows) {
-			System.out.printf(Locale.ROOT, "%-36s %7d %7d %7d %7d %7d %8s %8s %6d %6d %6d %6d %5d%n", row.fault,
-					row.reads, row.failed, row.p50, row.p99, row.max, row.left, row.back, row.wrongNode, row.stale,
+			System.out.printf(Locale.ROOT, "%-36s %7d %7d %7d %7d %7d %8s %8s %9s %8s %6d %6d %6d %6d %5d%n",
+					row.fault, row.reads, row.failed, row.p50, row.p99, row.max, row.left, row.back, row.caughtUp,
+					row.backAfterCaughtUp, row.wrongNode, row.stale,
 					row.writesAcknowledged, row.writesFailed, row.lost);
 		}
 		for (Row row : rows) {
@@ -507,6 +530,8 @@ public final class ReplicaFaultDrill {
 				+ " ms, or served by the promoted node);");
 		System.out.println("                 never = reads were still hurt in the fault's last second (or stuck until its end)");
 		System.out.println("  back ms        recovery to the first read the recovered replica served");
+		System.out.println("  caught-up      recovery to the replica having replayed what was written meanwhile (PostgreSQL's part)");
+		System.out.println("  then ms        caught-up to the first read it served after that (the library's part)");
 		System.out.println("  wrong          reads served by a node that is neither the writer nor a standby (promoted)");
 		System.out.println("  stale          reads carrying a token that did not see their write");
 		System.out.println("  w ack, w fail  writes acknowledged and failed during the fault; lost = acknowledged, "
@@ -540,6 +565,10 @@ public final class ReplicaFaultDrill {
 		String left;
 
 		String back;
+
+		String caughtUp = "-";
+
+		String backAfterCaughtUp = "-";
 
 		long writesAcknowledged;
 
