@@ -530,8 +530,9 @@ public final class ReplicaFaultDrill {
 				+ " ms, or served by the promoted node);");
 		System.out.println("                 never = reads were still hurt in the fault's last second (or stuck until its end)");
 		System.out.println("  back ms        recovery to the first read the recovered replica served");
-		System.out.println("  caught-up      recovery to the replica having replayed what was written meanwhile (PostgreSQL's part)");
-		System.out.println("  then ms        caught-up to the first read it served after that (the library's part)");
+		System.out.println("  caught-up      recovery to the drill seeing the replica replay the primary's position (polled on new");
+		System.out.println("                 connections: an upper bound of PostgreSQL's part, which can end after reads are back)");
+		System.out.println("  then ms        caught-up to the first read the replica served after that (the library's part)");
 		System.out.println("  wrong          reads served by a node that is neither the writer nor a standby (promoted)");
 		System.out.println("  stale          reads carrying a token that did not see their write");
 		System.out.println("  w ack, w fail  writes acknowledged and failed during the fault; lost = acknowledged, "
