@@ -38,7 +38,13 @@ public enum RouteReason {
 	/**
 	 * Work outside a transaction (auto-commit), sent where {@code rw-routing.non-transactional} says.
 	 */
-	NON_TRANSACTIONAL("non-transactional");
+	NON_TRANSACTIONAL("non-transactional"),
+
+	/**
+	 * A statement outside a transaction that {@code rw-routing.non-transactional=auto} sent to a
+	 * reader as a plain read, which the replica refused as a write: it ran again on the writer.
+	 */
+	WRITE_REFUSED("write-refused");
 
 	private final String tagValue;
 
