@@ -213,7 +213,7 @@ final class RoutedConnection implements Connection {
 		if (routesEachStatement()) {
 			return new RoutedStatement<>(this, factory);
 		}
-		Connection connection = target();
+		Connection connection = transactionTarget();
 		return new RoutedStatement<>(this, this.decision, factory.create(connection, null), null, factory, null,
 				false);
 	}
@@ -227,7 +227,7 @@ final class RoutedConnection implements Connection {
 			statementOpened(connection);
 			return statement;
 		}
-		Connection connection = target();
+		Connection connection = transactionTarget();
 		return new RoutedPreparedStatement<>(this, this.decision, factory.create(connection, sql), sql, factory,
 				null, false);
 	}
@@ -241,7 +241,7 @@ final class RoutedConnection implements Connection {
 			statementOpened(connection);
 			return statement;
 		}
-		Connection connection = target();
+		Connection connection = transactionTarget();
 		return new RoutedCallableStatement(this, this.decision, factory.create(connection, sql), sql, factory, null,
 				false);
 	}
@@ -290,6 +290,22 @@ final class RoutedConnection implements Connection {
 		this.statementBindingReads = reads;
 		this.openStatements = 0;
 		return connection;
+	}
+
+	/**
+	 * The pooled connection for a statement that is not routed on its own. A binding made for
+	 * statements routed on their own goes back first: a transaction (or read-only work) that began
+	 * on this connection since, as with JPA holding it across transactions, is routed on its own
+	 * merits, not run on the node of the last statement.
+	 */
+	private Connection transactionTarget() throws SQLException {
+		Connection connection = this.target;
+		if (connection != null && connection == this.statementBinding) {
+			this.statementBinding = null;
+			this.openStatements = 0;
+			release();
+		}
+		return target();
 	}
 
 	void statementOpened(Connection pooled) {
