@@ -192,6 +192,23 @@ class NonTransactionalAutoIntegrationTests {
 			.run((context) -> assertThat(context.getBean(JdbcTemplate.class).execute(tempTable)).isOne());
 	}
 
+	/**
+	 * What else breaks: a session-level advisory lock taken with a plain SELECT is taken on a
+	 * replica, where it excludes nobody who locks on the primary.
+	 */
+	@Test
+	void anAdvisoryLockTakenWithASelectIsTakenOnTheReplica() {
+		runner().run((context) -> {
+			JdbcTemplate template = context.getBean(JdbcTemplate.class);
+			assertThat(template.queryForObject("select pg_try_advisory_lock(4242) and pg_is_in_recovery()",
+					Boolean.class))
+				.isTrue();
+			assertThat(Sql.queryInt(cluster.primary(),
+					"select count(*) from pg_locks where locktype = 'advisory' and objid = 4242"))
+				.isZero();
+		});
+	}
+
 	private static boolean inRecovery(Connection connection) throws SQLException {
 		try (Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery("select pg_is_in_recovery()")) {
