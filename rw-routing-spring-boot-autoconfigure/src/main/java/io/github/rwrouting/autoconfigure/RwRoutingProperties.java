@@ -33,7 +33,8 @@ public class RwRoutingProperties {
 	private final Map<String, Reader> readers = new LinkedHashMap<>();
 
 	/**
-	 * Where statements outside a transaction (auto-commit mode) run.
+	 * Where statements outside a transaction (auto-commit mode) run: 'writer'; 'reader'; or 'auto',
+	 * each plain read on a reader and anything else on the writer.
 	 */
 	private NonTransactionalRoute nonTransactional = NonTransactionalRoute.WRITER;
 

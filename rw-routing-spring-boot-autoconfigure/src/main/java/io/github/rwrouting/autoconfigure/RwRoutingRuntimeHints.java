@@ -1,9 +1,5 @@
 package io.github.rwrouting.autoconfigure;
 
-import java.sql.CallableStatement;
-import java.sql.PreparedStatement;
-import java.sql.Statement;
-
 import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -16,8 +12,8 @@ import org.springframework.boot.context.properties.bind.BindableRuntimeHintsRegi
  * What rw-routing uses reflectively, for a native image (the JVM with {@code spring.aot.enabled}
  * needs none of it): the Hikari pools are bound to {@code spring.datasource.hikari.*} and
  * {@code rw-routing.readers.<name>.hikari.*} by the {@code Binder} (not through a
- * {@code @ConfigurationProperties} bean, so Spring Boot registers nothing for them), statements are
- * wrapped in JDK proxies, and Hikari creates the AWS wrapper's exception override by name.
+ * {@code @ConfigurationProperties} bean, so Spring Boot registers nothing for them), and Hikari
+ * creates the AWS wrapper's exception override by name. Statements need no hint: they are plain classes.
  * {@code @ConfigurationProperties} classes are covered by Spring Boot itself.
  *
  * @author rw-routing
@@ -27,10 +23,6 @@ class RwRoutingRuntimeHints implements RuntimeHintsRegistrar {
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
 		BindableRuntimeHintsRegistrar.forTypes(HikariDataSource.class).registerHints(hints, classLoader);
-		// RoutedStatements wraps every statement in a JDK proxy of its JDBC interface.
-		hints.proxies().registerJdkProxy(Statement.class);
-		hints.proxies().registerJdkProxy(PreparedStatement.class);
-		hints.proxies().registerJdkProxy(CallableStatement.class);
 		hints.reflection()
 			.registerTypeIfPresent(classLoader, AwsJdbcWrapperSettings.EXCEPTION_OVERRIDE,
 					MemberCategory.INVOKE_PUBLIC_CONSTRUCTORS);

@@ -1,7 +1,5 @@
 package io.github.rwrouting.consistency;
 
-import java.util.Locale;
-
 /**
  * Tells a statement that only reads from one that may write, from its text, so that the commit
  * position is captured only after transactions that wrote. When in doubt it says "may write": a
@@ -24,31 +22,46 @@ public final class SqlStatements {
 	/**
 	 * Whether a statement only reads: {@code SELECT} (without {@code INTO}), {@code SHOW},
 	 * {@code VALUES}, {@code TABLE}, {@code EXPLAIN} without {@code ANALYZE}, or a {@code WITH}
-	 * query without a data-modifying part.
+	 * query without a data-modifying part. Allocates nothing: it runs for statements on the hot path.
 	 * @param sql the statement's text
 	 * @return {@code true} if it only reads
 	 */
 	public static boolean isRead(String sql) {
-		return switch (firstKeyword(sql)) {
-			case "show", "values", "table" -> true;
-			case "select" -> !containsAnyWord(sql, SELECT_WRITES);
-			case "with" -> !containsAnyWord(sql, WITH_WRITES);
-			case "explain" -> !containsAnyWord(sql, EXPLAIN_WRITES);
-			default -> false;
-		};
+		int start = keywordStart(sql);
+		int end = start;
+		while (end < sql.length() && Character.isLetter(sql.charAt(end))) {
+			end++;
+		}
+		int length = end - start;
+		if (is(sql, start, length, "select")) {
+			return !containsAnyWord(sql, end, SELECT_WRITES);
+		}
+		if (is(sql, start, length, "with")) {
+			return !containsAnyWord(sql, end, WITH_WRITES);
+		}
+		if (is(sql, start, length, "explain")) {
+			return !containsAnyWord(sql, end, EXPLAIN_WRITES);
+		}
+		return is(sql, start, length, "show") || is(sql, start, length, "values") || is(sql, start, length, "table");
 	}
 
-	private static boolean containsAnyWord(String sql, String[] words) {
-		String lower = sql.toLowerCase(Locale.ROOT);
+	private static boolean is(String sql, int start, int length, String keyword) {
+		return length == keyword.length() && sql.regionMatches(true, start, keyword, 0, length);
+	}
+
+	private static boolean containsAnyWord(String sql, int from, String[] words) {
 		for (String word : words) {
-			if (containsWord(lower, word)) {
+			if (containsWord(sql, from, word)) {
 				return true;
 			}
 		}
 		return false;
 	}
 
-	private static String firstKeyword(String sql) {
+	/**
+	 * Where the first keyword starts, past white space, opening parentheses and comments.
+	 */
+	private static int keywordStart(String sql) {
 		int length = sql.length();
 		int i = 0;
 		while (i < length) {
@@ -68,30 +81,32 @@ public final class SqlStatements {
 				break;
 			}
 		}
-		int start = i;
-		while (i < length && Character.isLetter(sql.charAt(i))) {
-			i++;
-		}
-		return sql.substring(start, i).toLowerCase(Locale.ROOT);
+		return i;
 	}
 
-	private static boolean containsWord(String lower, String word) {
-		int from = 0;
-		while (true) {
-			int index = lower.indexOf(word, from);
-			if (index < 0) {
-				return false;
-			}
-			int end = index + word.length();
-			boolean startsWord = index == 0 || !Character.isLetterOrDigit(lower.charAt(index - 1))
-					&& lower.charAt(index - 1) != '_';
-			boolean endsWord = end == lower.length() || !Character.isLetterOrDigit(lower.charAt(end))
-					&& lower.charAt(end) != '_';
-			if (startsWord && endsWord) {
+	/**
+	 * Whether a lower-case word occurs in the statement as a whole word, in any case.
+	 */
+	private static boolean containsWord(String sql, int from, String word) {
+		int length = word.length();
+		int last = sql.length() - length;
+		char first = word.charAt(0);
+		for (int i = from; i <= last; i++) {
+			char c = sql.charAt(i);
+			if ((c == first || Character.toLowerCase(c) == first) && sql.regionMatches(true, i, word, 0, length)
+					&& !isWordPart(sql, i - 1) && !isWordPart(sql, i + length)) {
 				return true;
 			}
-			from = end;
 		}
+		return false;
+	}
+
+	private static boolean isWordPart(String sql, int index) {
+		if (index < 0 || index >= sql.length()) {
+			return false;
+		}
+		char c = sql.charAt(index);
+		return Character.isLetterOrDigit(c) || c == '_';
 	}
 
 }

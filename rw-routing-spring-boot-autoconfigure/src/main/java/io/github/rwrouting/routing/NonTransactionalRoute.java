@@ -1,7 +1,7 @@
 package io.github.rwrouting.routing;
 
 /**
- * Where statements outside a transaction (auto-commit mode) run.
+ * Where statements outside a transaction (auto-commit mode, no Spring transaction) run.
  *
  * @author rw-routing
  */
@@ -15,6 +15,14 @@ public enum NonTransactionalRoute {
 	/**
 	 * On a reader, like a read-only transaction: for applications whose non-transactional work only reads.
 	 */
-	READER
+	READER,
+
+	/**
+	 * Each statement by its SQL: a plain read ({@code SELECT}, {@code SHOW}, {@code VALUES},
+	 * {@code WITH} without a data-modifying part) on a reader, honouring the caller's consistency
+	 * token like a read-only transaction; anything else on the writer. A statement a replica refuses
+	 * as a write (a {@code SELECT} calling a function that writes) runs again on the writer.
+	 */
+	AUTO
 
 }

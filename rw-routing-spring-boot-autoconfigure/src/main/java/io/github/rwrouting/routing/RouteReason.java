@@ -44,7 +44,13 @@ public enum RouteReason {
 	 * Work that would have gone to a reader, sent to the writer because it ran in a writer scope
 	 * ({@link RouteToWriter @RouteToWriter} or {@link WriterRouting}).
 	 */
-	FORCED("forced");
+	FORCED("forced"),
+
+	/**
+	 * A statement outside a transaction that {@code rw-routing.non-transactional=auto} sent to a
+	 * reader as a plain read, which the replica refused as a write: it ran again on the writer.
+	 */
+	WRITE_REFUSED("write-refused");
 
 	private final String tagValue;
 

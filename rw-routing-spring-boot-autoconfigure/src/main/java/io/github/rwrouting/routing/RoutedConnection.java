@@ -26,9 +26,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.rwrouting.consistency.ConsistencyGuard;
 import io.github.rwrouting.consistency.ConsistencyOutcome;
 import io.github.rwrouting.consistency.ConsistencyToken;
+import io.github.rwrouting.consistency.SqlStatements;
 import io.github.rwrouting.failover.FailoverExceptions;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import io.github.rwrouting.routing.RoutedStatement.StatementFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -97,14 +99,22 @@ final class RoutedConnection implements Connection {
 	 */
 	private Connection target() throws SQLException {
 		Connection connection = this.target;
-		return (connection != null) ? connection : bind();
+		return (connection != null) ? connection : bind(null);
 	}
 
-	private Connection bind() throws SQLException {
+	/**
+	 * Bind to a pool.
+	 * @param statementDecision where a statement routed on its own goes, or {@code null} to decide
+	 * from the transaction
+	 */
+	private Connection bind(@Nullable RouteDecision statementDecision) throws SQLException {
 		checkOpen();
-		boolean readOnlyWork = this.readOnly || TransactionSynchronizationManager.isCurrentTransactionReadOnly();
-		boolean inTransaction = !this.autoCommit || TransactionSynchronizationManager.isActualTransactionActive();
-		RouteDecision routeDecision = this.owner.decide(readOnlyWork, inTransaction);
+		RouteDecision routeDecision = statementDecision;
+		if (routeDecision == null) {
+			boolean readOnlyWork = this.readOnly || TransactionSynchronizationManager.isCurrentTransactionReadOnly();
+			boolean inTransaction = !this.autoCommit || TransactionSynchronizationManager.isActualTransactionActive();
+			routeDecision = this.owner.decide(readOnlyWork, inTransaction);
+		}
 		Connection connection = routeDecision.route().isReader() ? borrowForRead(routeDecision)
 				: borrow(routeDecision);
 		try {
@@ -313,13 +323,146 @@ final class RoutedConnection implements Connection {
 		}
 	}
 
-	private <S extends Statement> S statement(Class<S> type, @Nullable String sql,
-			RoutedStatements.StatementFactory<S> factory) throws SQLException {
-		Connection connection = target();
-		S statement = factory.create(connection);
-		Route route = this.decision.route();
-		return RoutedStatements.wrap(this, route, type, statement, sql, factory);
+	// Statements. The factories of the plain overloads capture nothing, so they are allocated once.
+	// With rw-routing.non-transactional=auto, a statement outside a transaction is routed on its own
+	// by its SQL; a plain createStatement() has none yet and binds when it is executed.
+
+	private Statement statement(StatementFactory<Statement> factory) throws SQLException {
+		if (routesEachStatement()) {
+			return new RoutedStatement<>(this, factory);
+		}
+		Connection connection = transactionTarget();
+		return new RoutedStatement<>(this, this.decision, factory.create(connection, null), null, factory, null,
+				false);
 	}
+
+	private PreparedStatement prepared(String sql, StatementFactory<PreparedStatement> factory) throws SQLException {
+		if (routesEachStatement()) {
+			boolean reads = SqlStatements.isRead(sql);
+			Connection connection = bindStatement(reads);
+			RoutedPreparedStatement<PreparedStatement> statement = new RoutedPreparedStatement<>(this,
+					this.decision, factory.create(connection, sql), sql, factory, connection, reads);
+			statementOpened(connection);
+			return statement;
+		}
+		Connection connection = transactionTarget();
+		return new RoutedPreparedStatement<>(this, this.decision, factory.create(connection, sql), sql, factory,
+				null, false);
+	}
+
+	private CallableStatement callable(String sql, StatementFactory<CallableStatement> factory) throws SQLException {
+		if (routesEachStatement()) {
+			boolean reads = SqlStatements.isRead(sql);
+			Connection connection = bindStatement(reads);
+			RoutedCallableStatement statement = new RoutedCallableStatement(this, this.decision,
+					factory.create(connection, sql), sql, factory, connection, reads);
+			statementOpened(connection);
+			return statement;
+		}
+		Connection connection = transactionTarget();
+		return new RoutedCallableStatement(this, this.decision, factory.create(connection, sql), sql, factory, null,
+				false);
+	}
+
+	// Per-statement routing (rw-routing.non-transactional=auto) --------------------------------------
+
+	// The pooled connection bound for statements routed on their own, whether it was bound for a
+	// plain read, and how many statements made on it are still open (they die with it if it goes back).
+	private @Nullable Connection statementBinding;
+
+	private boolean statementBindingReads;
+
+	private int openStatements;
+
+	/**
+	 * Whether statements are now routed one by one: in auto mode, in auto-commit mode, outside any
+	 * transaction and not read-only (read-only work goes to a reader as a whole).
+	 */
+	private boolean routesEachStatement() {
+		return this.owner.getPolicy().routesEachStatement() && this.autoCommit && !this.readOnly
+				&& !TransactionSynchronizationManager.isActualTransactionActive()
+				&& !TransactionSynchronizationManager.isCurrentTransactionReadOnly();
+	}
+
+	/**
+	 * The pooled connection for a statement routed on its own: the current one if it was bound for
+	 * the same kind of statement (or if statements made on it are still open), else a new binding.
+	 * @param reads whether the statement is a plain read
+	 */
+	Connection bindStatement(boolean reads) throws SQLException {
+		Connection connection = this.target;
+		if (connection != null) {
+			if (connection != this.statementBinding) {
+				// Bound for something else (metadata, an earlier transaction): as for a statement that may write.
+				this.statementBinding = connection;
+				this.statementBindingReads = false;
+				this.openStatements = 0;
+			}
+			if (this.statementBindingReads == reads || this.openStatements > 0) {
+				return connection;
+			}
+			release();
+		}
+		connection = bind(this.owner.getPolicy().decideStatement(reads));
+		this.statementBinding = connection;
+		this.statementBindingReads = reads;
+		this.openStatements = 0;
+		return connection;
+	}
+
+	/**
+	 * The pooled connection for a statement that is not routed on its own. A binding made for
+	 * statements routed on their own goes back first: a transaction (or read-only work) that began
+	 * on this connection since, as with JPA holding it across transactions, is routed on its own
+	 * merits, not run on the node of the last statement.
+	 */
+	private Connection transactionTarget() throws SQLException {
+		Connection connection = this.target;
+		if (connection != null && connection == this.statementBinding) {
+			this.statementBinding = null;
+			this.openStatements = 0;
+			release();
+		}
+		return target();
+	}
+
+	void statementOpened(Connection pooled) {
+		if (pooled != this.statementBinding) {
+			this.statementBinding = pooled;
+			this.statementBindingReads = false;
+			this.openStatements = 0;
+		}
+		this.openStatements++;
+	}
+
+	void statementClosed(Connection pooled) {
+		if (pooled == this.statementBinding && this.openStatements > 0) {
+			this.openStatements--;
+		}
+	}
+
+	/**
+	 * Whether a statement a replica refused as a write may move to the writer: only when it is the
+	 * one statement open on the current binding, which then goes back to its pool.
+	 */
+	boolean mayMoveRefusedWrite(@Nullable Connection pooled) {
+		return pooled != null && pooled == this.target && pooled == this.statementBinding && this.openStatements <= 1;
+	}
+
+	/**
+	 * A replica refused a statement as a write: give the reader back and bind to the writer,
+	 * counted as {@link RouteReason#WRITE_REFUSED}.
+	 */
+	Connection writeRefused() throws SQLException {
+		release();
+		Connection writer = bind(this.owner.getPolicy().writerDecision(RouteReason.WRITE_REFUSED));
+		this.statementBinding = writer;
+		this.statementBindingReads = false;
+		this.openStatements = 0;
+		return writer;
+	}
+
+	// -------------------------------------------------------------------------------------------------
 
 	/**
 	 * Whether a statement that may have written matters now: only with consistency on, and in a
@@ -361,6 +504,13 @@ final class RoutedConnection implements Connection {
 
 	boolean isFirstStatementPending() {
 		return this.firstStatementPending;
+	}
+
+	/**
+	 * The read-only flag as set on this connection, without the open check of {@link #isReadOnly()}.
+	 */
+	boolean readOnlyFlag() {
+		return this.readOnly;
 	}
 
 	void firstStatementExecuted() {
@@ -436,74 +586,71 @@ final class RoutedConnection implements Connection {
 
 	@Override
 	public Statement createStatement() throws SQLException {
-		return statement(Statement.class, null, (connection) -> connection.createStatement());
+		return statement((connection, sql) -> connection.createStatement());
 	}
 
 	@Override
 	public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-		return statement(Statement.class, null,
-				(connection) -> connection.createStatement(resultSetType, resultSetConcurrency));
+		return statement((connection, sql) -> connection.createStatement(resultSetType, resultSetConcurrency));
 	}
 
 	@Override
 	public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
 			throws SQLException {
-		return statement(Statement.class, null,
-				(connection) -> connection.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability));
+		return statement((connection, sql) -> connection.createStatement(resultSetType, resultSetConcurrency,
+				resultSetHoldability));
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql) throws SQLException {
-		return statement(PreparedStatement.class, sql, (connection) -> connection.prepareStatement(sql));
+		return prepared(sql, (connection, text) -> connection.prepareStatement(text));
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
 			throws SQLException {
-		return statement(PreparedStatement.class, sql,
-				(connection) -> connection.prepareStatement(sql, resultSetType, resultSetConcurrency));
+		return prepared(sql,
+				(connection, text) -> connection.prepareStatement(text, resultSetType, resultSetConcurrency));
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
 			int resultSetHoldability) throws SQLException {
-		return statement(PreparedStatement.class, sql,
-				(connection) -> connection.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+		return prepared(sql, (connection, text) -> connection.prepareStatement(text, resultSetType,
+				resultSetConcurrency, resultSetHoldability));
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
-		return statement(PreparedStatement.class, sql,
-				(connection) -> connection.prepareStatement(sql, autoGeneratedKeys));
+		return prepared(sql, (connection, text) -> connection.prepareStatement(text, autoGeneratedKeys));
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-		return statement(PreparedStatement.class, sql, (connection) -> connection.prepareStatement(sql, columnIndexes));
+		return prepared(sql, (connection, text) -> connection.prepareStatement(text, columnIndexes));
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-		return statement(PreparedStatement.class, sql, (connection) -> connection.prepareStatement(sql, columnNames));
+		return prepared(sql, (connection, text) -> connection.prepareStatement(text, columnNames));
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql) throws SQLException {
-		return statement(CallableStatement.class, sql, (connection) -> connection.prepareCall(sql));
+		return callable(sql, (connection, text) -> connection.prepareCall(text));
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency)
 			throws SQLException {
-		return statement(CallableStatement.class, sql,
-				(connection) -> connection.prepareCall(sql, resultSetType, resultSetConcurrency));
+		return callable(sql, (connection, text) -> connection.prepareCall(text, resultSetType, resultSetConcurrency));
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
 			int resultSetHoldability) throws SQLException {
-		return statement(CallableStatement.class, sql,
-				(connection) -> connection.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+		return callable(sql, (connection, text) -> connection.prepareCall(text, resultSetType, resultSetConcurrency,
+				resultSetHoldability));
 	}
 
 	@Override

@@ -89,6 +89,25 @@ public final class RoutingPolicy {
 		return this.writerDecisions[RouteReason.NON_TRANSACTIONAL.ordinal()];
 	}
 
+	/**
+	 * Whether statements outside a transaction are routed one by one, by their SQL
+	 * ({@link NonTransactionalRoute#AUTO}).
+	 * @return whether they are
+	 */
+	public boolean routesEachStatement() {
+		return this.nonTransactionalRoute == NonTransactionalRoute.AUTO;
+	}
+
+	/**
+	 * Decide where a statement outside a transaction goes when statements are routed one by one.
+	 * @param plainRead whether the statement only reads
+	 * @return a reader (or the writer when none may serve) for a plain read, else the writer
+	 */
+	public RouteDecision decideStatement(boolean plainRead) {
+		return plainRead ? readerOrWriter(RouteReason.NON_TRANSACTIONAL)
+				: this.writerDecisions[RouteReason.NON_TRANSACTIONAL.ordinal()];
+	}
+
 	private RouteDecision readerOrWriter(RouteReason reason) {
 		if (WriterRouting.isActive()) {
 			return this.writerDecisions[RouteReason.FORCED.ordinal()];

@@ -3,8 +3,6 @@ package io.github.rwrouting.autoconfigure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -55,8 +53,6 @@ class RwRoutingAotTests {
 			.contains("\"rwRoutingReaderDataSources\"")
 			.contains("createReader");
 		RuntimeHints hints = generation.getRuntimeHints();
-		assertThat(RuntimeHintsPredicates.proxies().forInterfaces(Statement.class)).accepts(hints);
-		assertThat(RuntimeHintsPredicates.proxies().forInterfaces(PreparedStatement.class)).accepts(hints);
 		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(HikariDataSource.class, "setMaximumPoolSize"))
 			.accepts(hints);
 	}

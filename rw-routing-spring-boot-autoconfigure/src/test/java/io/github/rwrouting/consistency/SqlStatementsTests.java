@@ -15,6 +15,10 @@ class SqlStatementsTests {
 		assertThat(SqlStatements.isRead("with x as (select 1) select * from x")).isTrue();
 		assertThat(SqlStatements.isRead("explain select 1")).isTrue();
 		assertThat(SqlStatements.isRead("select updated_at, inserted_by from t")).isTrue();
+		assertThat(SqlStatements.isRead("Select Id From T")).isTrue();
+		assertThat(SqlStatements.isRead("VALUES (1)")).isTrue();
+		assertThat(SqlStatements.isRead("TABLE orders")).isTrue();
+		assertThat(SqlStatements.isRead("select into_count from t")).isTrue();
 	}
 
 	@Test
@@ -30,6 +34,10 @@ class SqlStatementsTests {
 		assertThat(SqlStatements.isRead("{? = call do_something(?)}")).isFalse();
 		assertThat(SqlStatements.isRead("create table t (id int)")).isFalse();
 		assertThat(SqlStatements.isRead("")).isFalse();
+		assertThat(SqlStatements.isRead("SELECT * INTO t2 FROM t")).isFalse();
+		assertThat(SqlStatements.isRead("WITH x AS (DELETE FROM t RETURNING id) SELECT * FROM x")).isFalse();
+		assertThat(SqlStatements.isRead("selectx")).isFalse();
+		assertThat(SqlStatements.isRead("select 1 into\nt")).isFalse();
 	}
 
 }

@@ -12,8 +12,20 @@ class NoteController {
 
 	private final NoteService service;
 
-	NoteController(NoteService service) {
+	private final NoteRepository notes;
+
+	NoteController(NoteService service, NoteRepository notes) {
 		this.service = service;
+		this.notes = notes;
+	}
+
+	/**
+	 * A query outside a transaction, a write transaction, and the query again, on the one
+	 * EntityManager (and connection) open-session-in-view holds for the request.
+	 */
+	@PostMapping("/notes/query-write-query")
+	List<Integer> queryWriteQuery(@RequestParam String text) {
+		return List.of(this.notes.serverPort(), this.service.create(text), this.notes.serverPort());
 	}
 
 	/**
