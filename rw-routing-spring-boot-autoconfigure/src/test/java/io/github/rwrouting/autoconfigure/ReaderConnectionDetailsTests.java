@@ -90,13 +90,16 @@ class ReaderConnectionDetailsTests {
 
 	@Test
 	void twoWriterCandidatesWithoutAPrimaryFailWithTheFix() {
-		this.runner.withUserConfiguration(TwoJdbcConnectionDetails.class).run((context) -> {
-			FailureAnalysis analysis = analyze(context.getStartupFailure());
-			assertThat(analysis.getDescription()).contains("2 JdbcConnectionDetails beans")
-				.contains("primaryDetails")
-				.contains("replicaDetails");
-			assertThat(analysis.getAction()).contains("ReaderConnectionDetails");
-		});
+		// With a reader: without one routing backs off and Spring Boot's own pool reports the ambiguity.
+		this.runner.withUserConfiguration(TwoJdbcConnectionDetails.class)
+			.withPropertyValues("rw-routing.readers.replica-1.url=jdbc:postgresql://replica.example.com:5432/app")
+			.run((context) -> {
+				FailureAnalysis analysis = analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("2 JdbcConnectionDetails beans")
+					.contains("primaryDetails")
+					.contains("replicaDetails");
+				assertThat(analysis.getAction()).contains("ReaderConnectionDetails");
+			});
 	}
 
 	@Test
