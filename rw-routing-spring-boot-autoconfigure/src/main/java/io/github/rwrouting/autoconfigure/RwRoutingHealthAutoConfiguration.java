@@ -38,6 +38,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration(after = RwRoutingAutoConfiguration.class, before = DataSourceHealthContributorAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
+@ConditionalOnBean(RoutingDataSource.class)
 public final class RwRoutingHealthAutoConfiguration {
 
 	/**

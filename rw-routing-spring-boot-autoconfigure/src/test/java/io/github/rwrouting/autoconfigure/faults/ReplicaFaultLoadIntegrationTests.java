@@ -240,55 +240,6 @@ class ReplicaFaultLoadIntegrationTests {
 	}
 
 	@Test
-	@Order(4)
-	void aFullWriterPoolNeitherFailsNorDelaysReadsThatCarryATokenAReplicaSatisfies() throws Exception {
-		try (FaultRun run = start(); Connection lock = primary.connect()) {
-			HikariDataSource writerPool = run.context.getBean("writerDataSource", HikariDataSource.class);
-			int fillers = writerPool.getMaximumPoolSize();
-			run.load.runFor(WARM_UP);
-			long faultAt = System.nanoTime();
-			lock.setAutoCommit(false);
-			try (Statement statement = lock.createStatement()) {
-				statement.execute("lock table fault_blocker in access exclusive mode");
-			}
-			ExecutorService blocked = Executors.newFixedThreadPool(fillers);
-			long fullAt;
-			long releasedAt;
-			List<Future<?>> blockedWrites = new ArrayList<>();
-			try {
-				FaultApplication.Writes writes = run.context.getBean(FaultApplication.Writes.class);
-				for (int i = 0; i < fillers; i++) {
-					blockedWrites.add(blocked.submit(writes::insertBlocked));
-				}
-				await("every writer connection held by a blocked write").atMost(DEADLINE)
-					.until(() -> waitingForTheLock() == fillers);
-				fullAt = System.nanoTime();
-				run.load.runFor(WRITER_POOL_FULL);
-			}
-			finally {
-				lock.commit();
-				releasedAt = System.nanoTime();
-			}
-			for (Future<?> write : blockedWrites) {
-				write.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-			}
-			blocked.shutdown();
-			run.stop(DEADLINE);
-			List<FaultLoad.Read> reads = run.load.reads();
-			List<FaultLoad.Read> whileFull = inWindow(reads, fullAt, releasedAt);
-			List<FaultLoad.Read> tokenReadsWhileFull = whileFull.stream().filter(FaultLoad.Read::withToken).toList();
-			Set<Long> lost = FaultRun.missingOn(primary, run.load.acknowledged());
-			report("full writer pool", reads, whileFull, faultAt, releasedAt, -1, run, lost);
-			SoftAssertions softly = new SoftAssertions();
-			softly.assertThat(tokenReadsWhileFull).as("reads carrying a token while the writer pool was full")
-				.isNotEmpty();
-			assertReads(softly, reads);
-			softly.assertThat(lost).as("acknowledged writes missing on the primary").isEmpty();
-			softly.assertAll();
-		}
-	}
-
-	@Test
 	@Order(5)
 	void aPromotedReplicaServesNoRead() throws Exception {
 		PostgresNode promoted = cluster.replica(2);
