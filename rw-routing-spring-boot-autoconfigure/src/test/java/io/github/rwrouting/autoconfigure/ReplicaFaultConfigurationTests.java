@@ -153,7 +153,9 @@ class ReplicaFaultConfigurationTests {
 
 	@Test
 	void shortSigningKeyNamesOneMinimum() {
-		this.runner.withPropertyValues("rw-routing.consistency.signing-key=too-short").run((context) -> {
+		this.runner
+			.withPropertyValues(READER_A, "rw-routing.consistency.signing-key=too-short")
+			.run((context) -> {
 			FailureAnalysis analysis = analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("fewer than 16 characters");
 			assertThat(analysis.getAction()).contains("at least 16 characters").doesNotContain("at least 32");

@@ -294,7 +294,9 @@ class ReplicaFaultIntegrationTests {
 			.withConfiguration(AutoConfigurations.of(RwRoutingAutoConfiguration.class, DataSourceAutoConfiguration.class))
 			.withPropertyValues("spring.datasource.url=" + cluster.replica(1).jdbcUrl(),
 					"spring.datasource.username=" + cluster.username(),
-					"spring.datasource.password=" + password(), "rw-routing.monitor.interval=100ms")
+					"spring.datasource.password=" + password(), "rw-routing.monitor.interval=100ms",
+					// Routing (and with it the monitor) only steps in with a reader.
+					"rw-routing.readers.replica1.url=" + cluster.replica(1).jdbcUrl())
 			.run((context) -> {
 				WriterPoolEvictor evictor = context.getBean(WriterPoolEvictor.class);
 				ReplicaMonitor monitor = context.getBean(ReplicaMonitor.class);

@@ -9,6 +9,7 @@ import io.github.rwrouting.metrics.RoutingMetrics;
 import io.github.rwrouting.test.PostgresCluster;
 import io.github.rwrouting.test.PostgresNode;
 import io.github.rwrouting.test.ReplicatedPostgres;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,10 +95,11 @@ class JpaNonTransactionalAutoIntegrationTests {
 	}
 
 	private static double nonTransactionalOnReplica() {
-		return registry.get(RoutingMetrics.ROUTES)
+		// Counters are registered on first use: none yet means none counted.
+		Counter counter = registry.find(RoutingMetrics.ROUTES)
 			.tags("target", "replica1", "reason", "non-transactional")
-			.counter()
-			.count();
+			.counter();
+		return (counter != null) ? counter.count() : 0;
 	}
 
 	private static String node(int port) {
