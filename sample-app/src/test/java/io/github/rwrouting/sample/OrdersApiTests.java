@@ -130,13 +130,16 @@ class OrdersApiTests {
     }
 
     @Test
-    void healthIsUpForEveryPool() {
+    void healthIsUpWithTheWriterInDbAndTheReadersInRwRouting() {
         ResponseEntity<String> health = http.get().uri("/actuator/health").retrieve().toEntity(String.class);
 
         assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
+        // A replica's failure must never turn db DOWN: reader pools are shown by rwRouting, not db.
         assertThat(health.getBody()).contains("\"status\":\"UP\"")
             .contains("\"writerDataSource\"")
-            .contains("\"reader-replica1DataSource\"");
+            .contains("\"rwRouting\"")
+            .contains("\"replica1\":{\"up\":true,\"role\":\"replica\"")
+            .doesNotContain("\"reader-replica1DataSource\"");
     }
 
     @Test
