@@ -12,10 +12,11 @@ import io.github.rwrouting.consistency.ConsistencyContext;
 import io.github.rwrouting.consistency.ConsistencyGuard;
 import io.github.rwrouting.consistency.ConsistencyMode;
 import io.github.rwrouting.routing.NonTransactionalRoute;
+import io.github.rwrouting.routing.ReadRoutePlanner;
 import io.github.rwrouting.routing.Route;
 import io.github.rwrouting.routing.RoutingDataSource;
-import io.github.rwrouting.routing.RoutingPolicy;
 import io.github.rwrouting.test.PostgresCluster;
+import io.github.rwrouting.topology.ClusterState;
 import io.github.rwrouting.topology.PostgresDialect;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -41,10 +42,10 @@ public final class InterleavedOverhead {
 		try (PostgresCluster cluster = PostgresCluster.builder().replicas(1).start();
 				HikariDataSource writer = pool(cluster, "writer", cluster.primary().jdbcUrl(), false);
 				HikariDataSource reader = pool(cluster, "reader-replica1", cluster.replica(1).jdbcUrl(), true)) {
-			RoutingPolicy policy = new RoutingPolicy(Route.writer("writer", writer),
+			ReadRoutePlanner policy = new ReadRoutePlanner(Route.writer("writer", writer),
 					List.of(Route.reader("replica1", "reader-replica1", reader)), NonTransactionalRoute.WRITER);
 			ConsistencyGuard consistency = new ConsistencyGuard(ConsistencyMode.READ_YOUR_WRITES,
-					new ConsistencyContext(), PostgresDialect::new, () -> null, Duration.ofMillis(20),
+					new ConsistencyContext(), clusterState(policy), Duration.ofMillis(20),
 					Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(2), List.of(), System::currentTimeMillis);
 			DataSource routed = new RoutingDataSource(policy, List.of(), true, consistency);
 			Path direct = new Path(reader);
@@ -112,6 +113,14 @@ public final class InterleavedOverhead {
 			return (System.nanoTime() - start) / transactions;
 		}
 
+	}
+
+	/**
+	 * The cluster state routing and consistency read, with the PostgreSQL dialect and no monitor.
+	 */
+	static ClusterState clusterState(ReadRoutePlanner planner) {
+		return new ClusterState(planner.writer().node(), planner.readers().stream().map(Route::node).toList(),
+				new PostgresDialect());
 	}
 
 }

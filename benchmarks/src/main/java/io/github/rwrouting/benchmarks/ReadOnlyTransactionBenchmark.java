@@ -11,12 +11,11 @@ import io.github.rwrouting.consistency.ConsistencyContext;
 import io.github.rwrouting.consistency.ConsistencyGuard;
 import io.github.rwrouting.consistency.ConsistencyMode;
 import io.github.rwrouting.routing.NonTransactionalRoute;
+import io.github.rwrouting.routing.ReadRoutePlanner;
 import io.github.rwrouting.routing.Route;
 import io.github.rwrouting.routing.RoutingDataSource;
-import io.github.rwrouting.routing.RoutingPolicy;
 import io.github.rwrouting.test.PostgresCluster;
 import io.github.rwrouting.test.PostgresNode;
-import io.github.rwrouting.topology.PostgresDialect;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -72,11 +71,11 @@ public class ReadOnlyTransactionBenchmark {
 		this.readerPool = pool("reader-replica1", replica.jdbcUrl(), true);
 		DataSource dataSource = this.readerPool;
 		if ("routed".equals(this.path)) {
-			RoutingPolicy policy = new RoutingPolicy(Route.writer("writer", this.writerPool),
+			ReadRoutePlanner policy = new ReadRoutePlanner(Route.writer("writer", this.writerPool),
 					List.of(Route.reader("replica1", "reader-replica1", this.readerPool)), NonTransactionalRoute.WRITER);
 			// As auto-configured: read-your-writes consistency on (these reads carry no token).
 			ConsistencyGuard consistency = new ConsistencyGuard(ConsistencyMode.READ_YOUR_WRITES,
-					new ConsistencyContext(), PostgresDialect::new, () -> null, Duration.ofMillis(20),
+					new ConsistencyContext(), InterleavedOverhead.clusterState(policy), Duration.ofMillis(20),
 					Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(2), List.of(), System::currentTimeMillis);
 			dataSource = new RoutingDataSource(policy, List.of(), true, consistency);
 		}

@@ -2,7 +2,7 @@ package io.github.rwrouting.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -10,7 +10,7 @@ import java.util.Properties;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.DriverDataSource;
 import io.github.rwrouting.routing.Route;
-import io.github.rwrouting.routing.RoutingPolicy;
+import io.github.rwrouting.routing.ReadRoutePlanner;
 import io.github.rwrouting.topology.DatabaseDialect;
 import io.github.rwrouting.topology.DialectResolver;
 import io.github.rwrouting.topology.NodeConnector;
@@ -31,12 +31,12 @@ final class MonitorConnectors {
 	}
 
 	/**
-	 * A connector per route, or none when a pool's database cannot be monitored (the monitor then
+	 * A connector per node, by node name, or none when a pool's database cannot be monitored (the monitor then
 	 * stays idle and every reader keeps serving).
 	 */
-	static Map<Route, NodeConnector> of(RoutingPolicy policy, DialectResolver dialectResolver, Duration timeout) {
-		Map<Route, NodeConnector> connectors = new IdentityHashMap<>();
-		for (Route route : routes(policy)) {
+	static Map<String, NodeConnector> of(ReadRoutePlanner planner, DialectResolver dialectResolver, Duration timeout) {
+		Map<String, NodeConnector> connectors = new LinkedHashMap<>();
+		for (Route route : routes(planner)) {
 			if (!(route.dataSource() instanceof HikariDataSource pool) || pool.getJdbcUrl() == null) {
 				logger.info("rw-routing monitoring is off: pool " + route.poolName() + " has no JDBC URL");
 				return Map.of();
@@ -52,15 +52,15 @@ final class MonitorConnectors {
 			properties.putAll(dialect.monitorConnectionProperties(timeout));
 			DriverDataSource driver = new DriverDataSource(pool.getJdbcUrl(), pool.getDriverClassName(), properties,
 					pool.getUsername(), pool.getPassword());
-			connectors.put(route, driver::getConnection);
+			connectors.put(route.name(), driver::getConnection);
 		}
 		return connectors;
 	}
 
-	private static List<Route> routes(RoutingPolicy policy) {
+	private static List<Route> routes(ReadRoutePlanner planner) {
 		List<Route> routes = new ArrayList<>();
-		routes.add(policy.writer());
-		routes.addAll(policy.readers());
+		routes.add(planner.writer());
+		routes.addAll(planner.readers());
 		return routes;
 	}
 

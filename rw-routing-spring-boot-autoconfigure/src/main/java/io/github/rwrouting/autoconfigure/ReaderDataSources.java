@@ -48,6 +48,10 @@ final class ReaderDataSources {
 		this.pools.forEach(action);
 	}
 
+	Map<String, HikariDataSource> asMap() {
+		return Map.copyOf(this.pools);
+	}
+
 	boolean isEmpty() {
 		return this.pools.isEmpty();
 	}

@@ -12,13 +12,15 @@ import io.github.rwrouting.failover.ReaderPoolReleaser;
 import io.github.rwrouting.routing.Route;
 import io.github.rwrouting.routing.RouteDecisionLog;
 import io.github.rwrouting.routing.RouteListener;
+import io.github.rwrouting.routing.ReadRoutePlanner;
 import io.github.rwrouting.routing.RoutingDataSource;
-import io.github.rwrouting.routing.RoutingPolicy;
-import io.github.rwrouting.routing.WriterDemotionListener;
+import io.github.rwrouting.topology.ClusterState;
 import io.github.rwrouting.topology.DialectResolver;
 import io.github.rwrouting.topology.DialectType;
+import io.github.rwrouting.topology.NodeState;
 import io.github.rwrouting.topology.ReaderDownListener;
 import io.github.rwrouting.topology.ReplicaMonitor;
+import io.github.rwrouting.topology.WriterDemotionListener;
 import io.github.rwrouting.topology.WriterRoleListener;
 import liquibase.integration.spring.SpringLiquibase;
 import org.flywaydb.core.Flyway;
@@ -88,26 +90,37 @@ public final class RwRoutingAutoConfiguration {
 		return pools.createWriter();
 	}
 
+	/**
+	 * What is known of the cluster: written by the replica monitor, read by routing, consistency,
+	 * health, metrics and failover handling.
+	 */
 	@Bean
-	RoutingDataSource dataSource(@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer,
-			RwRoutingProperties properties, ReaderDataSources readerDataSources,
-			ObjectProvider<RouteListener> listeners, ConsistencyGuard consistency,
-			ObjectProvider<WriterDemotionListener> demotionListeners) {
-		List<Route> readers = new ArrayList<>();
+	ClusterState rwRoutingClusterState(@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer,
+			RwRoutingProperties properties, ReaderDataSources readerDataSources) {
+		List<NodeState> readers = new ArrayList<>();
 		readerDataSources.forEach((name, reader) -> {
 			RwRoutingProperties.Reader settings = properties.getReaders().get(name);
 			Boolean singleNode = (settings != null) ? settings.getSingleNode() : null;
-			Route route = Route.reader(name, reader.getPoolName(), reader,
+			NodeState node = NodeState.reader(name,
 					(singleNode != null) ? singleNode : ReaderEndpoint.isSingleNode(reader.getJdbcUrl()));
-			route.health()
-				.failureBackoff(properties.getReaderPool().getFailureBackoff(),
-						properties.getReaderPool().getMaxFailureBackoff());
-			readers.add(route);
+			node.failureBackoff(properties.getReaderPool().getFailureBackoff(),
+					properties.getReaderPool().getMaxFailureBackoff());
+			readers.add(node);
 		});
-		RoutingPolicy policy = new RoutingPolicy(Route.writer(writer.getPoolName(), writer), readers,
-				properties.getNonTransactional(), properties.getBalancing());
-		return new RoutingDataSource(policy, listeners.orderedStream().toList(), writer.isAutoCommit(),
-				consistency,
+		return new ClusterState(NodeState.writer(Route.WRITER_NAME), readers,
+				dialectResolver(properties).forUrl(writer.getJdbcUrl()));
+	}
+
+	@Bean
+	RoutingDataSource dataSource(@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer,
+			RwRoutingProperties properties, ReaderDataSources readerDataSources, ClusterState cluster,
+			ObjectProvider<RouteListener> listeners, ConsistencyGuard consistency,
+			ObjectProvider<WriterDemotionListener> demotionListeners) {
+		List<Route> readers = new ArrayList<>();
+		readerDataSources.forEach((name, reader) -> readers.add(Route.to(reader.getPoolName(), reader, cluster.node(name))));
+		ReadRoutePlanner planner = new ReadRoutePlanner(Route.to(writer.getPoolName(), writer, cluster.writer()),
+				readers, properties.getNonTransactional(), properties.getBalancing());
+		return new RoutingDataSource(planner, listeners.orderedStream().toList(), writer.isAutoCommit(), consistency,
 				demotionListeners.orderedStream().toList());
 	}
 
@@ -118,7 +131,8 @@ public final class RwRoutingAutoConfiguration {
 
 	@Bean
 	@ConditionalOnBooleanProperty(name = "rw-routing.monitor.enabled", matchIfMissing = true)
-	ReplicaMonitor rwRoutingReplicaMonitor(RoutingDataSource dataSource, RwRoutingProperties properties,
+	ReplicaMonitor rwRoutingReplicaMonitor(ClusterState cluster, RoutingDataSource dataSource,
+			RwRoutingProperties properties,
 			ObjectProvider<WriterRoleListener> writerRoleListeners,
 			ObjectProvider<ReaderDownListener> readerDownListeners) {
 		Duration interval = properties.getMonitor().getInterval();
@@ -129,16 +143,15 @@ public final class RwRoutingAutoConfiguration {
 		}
 		DialectResolver dialectResolver = dialectResolver(properties);
 		Duration timeout = properties.getMonitor().getTimeout();
-		RoutingPolicy policy = dataSource.getPolicy();
-		return new ReplicaMonitor(policy, MonitorConnectors.of(policy, dialectResolver, timeout), dialectResolver,
-				interval, timeout, (reader) -> maxLag(properties, reader), writerRoleListeners.orderedStream().toList(),
-				readerDownListeners.orderedStream().toList());
+		return new ReplicaMonitor(cluster, MonitorConnectors.of(dataSource.getPlanner(), dialectResolver, timeout),
+				dialectResolver, interval, timeout, (reader) -> maxLag(properties, reader),
+				writerRoleListeners.orderedStream().toList(), readerDownListeners.orderedStream().toList());
 	}
 
 	@Bean
 	@ConditionalOnBooleanProperty(name = "rw-routing.reader-pool.abort-when-down", matchIfMissing = true)
-	ReaderPoolReleaser rwRoutingReaderPoolReleaser() {
-		return new ReaderPoolReleaser();
+	ReaderPoolReleaser rwRoutingReaderPoolReleaser(ReaderDataSources readerDataSources) {
+		return new ReaderPoolReleaser(readerDataSources.asMap());
 	}
 
 	static DialectResolver dialectResolver(RwRoutingProperties properties) {
@@ -152,8 +165,8 @@ public final class RwRoutingAutoConfiguration {
 		}
 	}
 
-	private static Duration maxLag(RwRoutingProperties properties, Route reader) {
-		RwRoutingProperties.Reader configured = properties.getReaders().get(reader.name());
+	private static Duration maxLag(RwRoutingProperties properties, String reader) {
+		RwRoutingProperties.Reader configured = properties.getReaders().get(reader);
 		Duration maxLag = (configured != null) ? configured.getMaxLag() : null;
 		return (maxLag != null) ? maxLag : properties.getMaxLag();
 	}

@@ -3,24 +3,19 @@ package io.github.rwrouting.autoconfigure;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Optional;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.github.rwrouting.consistency.ConsistencyContext;
 import io.github.rwrouting.consistency.ConsistencyGuard;
 import io.github.rwrouting.consistency.ConsistencyListener;
 import io.github.rwrouting.consistency.ConsistencyMode;
 import io.github.rwrouting.consistency.ConsistencyTokenCodec;
-import io.github.rwrouting.topology.DatabaseDialect;
-import io.github.rwrouting.topology.ReplicaMonitor;
+import io.github.rwrouting.topology.ClusterState;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Read-after-write consistency: the token scope, the token codec and the guard the routing
@@ -62,24 +57,11 @@ class RwRoutingConsistencyConfiguration {
 
 	@Bean
 	ConsistencyGuard rwRoutingConsistencyGuard(RwRoutingProperties properties, ConsistencyContext context,
-			@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer,
-			ObjectProvider<ReplicaMonitor> monitor, ObjectProvider<ConsistencyListener> listeners) {
+			ClusterState cluster, ObjectProvider<ConsistencyListener> listeners) {
 		RwRoutingProperties.Consistency consistency = properties.getConsistency();
-		DatabaseDialect urlDialect = dialectForUrl(properties, writer);
-		// The monitor is created after the routing data source (it monitors its routes), so it is
-		// looked up on first use, once: every write and read asks for it. An Optional, so that "no
-		// monitor" is remembered too (SingletonSupplier tries again, under a lock, while it has null).
-		SingletonSupplier<Optional<ReplicaMonitor>> monitorOnce = SingletonSupplier
-			.of(() -> Optional.ofNullable(monitor.getIfAvailable()));
-		return new ConsistencyGuard(consistency.getMode(), context, () -> {
-			ReplicaMonitor replicaMonitor = monitorOnce.obtain().orElse(null);
-			DatabaseDialect detected = (replicaMonitor != null) ? replicaMonitor.dialect() : null;
-			return (detected != null) ? detected : urlDialect;
-		}, () -> {
-			ReplicaMonitor replicaMonitor = monitorOnce.obtain().orElse(null);
-			return (replicaMonitor != null) ? replicaMonitor.writerIdentity() : null;
-		}, consistency.getMaxWait(), remeasureInterval(properties), consistency.getTtl(),
-				consistency.getTimeWindow(), listeners.orderedStream().toList(), System::currentTimeMillis);
+		return new ConsistencyGuard(consistency.getMode(), context, cluster, consistency.getMaxWait(),
+				remeasureInterval(properties), consistency.getTtl(), consistency.getTimeWindow(),
+				listeners.orderedStream().toList(), System::currentTimeMillis);
 	}
 
 	/**
@@ -89,10 +71,6 @@ class RwRoutingConsistencyConfiguration {
 	private static Duration remeasureInterval(RwRoutingProperties properties) {
 		RwRoutingProperties.Monitor monitor = properties.getMonitor();
 		return monitor.isEnabled() ? monitor.getInterval() : Duration.ZERO;
-	}
-
-	private static DatabaseDialect dialectForUrl(RwRoutingProperties properties, HikariDataSource writer) {
-		return RwRoutingAutoConfiguration.dialectResolver(properties).forUrl(writer.getJdbcUrl());
 	}
 
 }

@@ -28,7 +28,7 @@ public final class RwRoutingMetricsAutoConfiguration {
 	@Bean
 	RoutingMetrics rwRoutingMetrics(ObjectProvider<RoutingDataSource> dataSource,
 			ObjectProvider<ReplicaMonitor> monitor) {
-		return new RoutingMetrics(() -> dataSource.getObject().getPolicy(), monitor::getIfAvailable);
+		return new RoutingMetrics(() -> dataSource.getObject().getPlanner(), monitor::getIfAvailable);
 	}
 
 	@Bean(RwRoutingFailoverConfiguration.FAILOVER_RETRY_LISTENER_BEAN_NAME)

@@ -7,17 +7,20 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
+import io.github.rwrouting.topology.ClusterIdentity;
+import io.github.rwrouting.topology.ClusterState;
 import io.github.rwrouting.topology.DatabaseDialect;
+import io.github.rwrouting.topology.ReplicationPosition;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Read-after-write consistency: captures the commit position after a transaction that wrote, puts
- * it in the current scope's token, and tells whether a replica may serve a read that carries a
- * token.
+ * it in the current scope's token, tells what the scope's token asks of a read, and checks a replica
+ * for a write (through the dialect). Where a read goes is the read-route planner's decision; this
+ * class only runs the checks and captures it asks for.
  *
  * @author rw-routing
  */
@@ -43,9 +46,7 @@ public final class ConsistencyGuard {
 
 	private final ConsistencyContext context;
 
-	private final Supplier<@Nullable DatabaseDialect> dialect;
-
-	private final Supplier<@Nullable ClusterIdentity> monitoredIdentity;
+	private final ClusterState cluster;
 
 	private final long maxWaitNanos;
 
@@ -59,14 +60,12 @@ public final class ConsistencyGuard {
 
 	private final LongSupplier clock;
 
-	private volatile @Nullable ClusterIdentity fetchedIdentity;
-
 	/**
 	 * Create a guard.
 	 * @param mode the consistency mode
 	 * @param context the scope holder
-	 * @param dialect the cluster's dialect, once known
-	 * @param monitoredIdentity the writer's identity as the replica monitor last saw it, if monitored
+	 * @param cluster the cluster's state: its dialect and the writer's identity, as the replica
+	 * monitor last saw them (or as read here on a writer connection without a monitor)
 	 * @param maxWait how long a read may wait for a replica to catch up
 	 * @param remeasureInterval how long until the monitor measures a replica's lag again (its
 	 * interval), or {@link Duration#ZERO} when nothing monitors the replicas
@@ -76,13 +75,11 @@ public final class ConsistencyGuard {
 	 * @param clock the current time in epoch milliseconds
 	 */
 	public ConsistencyGuard(ConsistencyMode mode, ConsistencyContext context,
-			Supplier<@Nullable DatabaseDialect> dialect, Supplier<@Nullable ClusterIdentity> monitoredIdentity,
-			Duration maxWait, Duration remeasureInterval, Duration ttl, Duration timeWindow,
+			ClusterState cluster, Duration maxWait, Duration remeasureInterval, Duration ttl, Duration timeWindow,
 			List<ConsistencyListener> listeners, LongSupplier clock) {
 		this.mode = mode;
 		this.context = context;
-		this.dialect = dialect;
-		this.monitoredIdentity = monitoredIdentity;
+		this.cluster = cluster;
 		this.maxWaitNanos = maxWait.toNanos();
 		this.remeasureNanos = remeasureInterval.toNanos();
 		this.ttlMillis = ttl.toMillis();
@@ -117,7 +114,7 @@ public final class ConsistencyGuard {
 				// The window needs only the commit time: no round trip.
 				outcome(ConsistencyOutcome.CAPTURED);
 			}
-			else if (connection != null && (currentDialect = this.dialect.get()) != null) {
+			else if (connection != null && (currentDialect = this.cluster.dialect()) != null) {
 				position = currentDialect.commitPosition(connection);
 				if (identity == null) {
 					identity = fetchIdentity(connection, currentDialect);
@@ -142,7 +139,7 @@ public final class ConsistencyGuard {
 	 * @throws SQLException if the commit failed (then nothing is captured)
 	 */
 	public void commitWritten(Connection connection) throws SQLException {
-		DatabaseDialect currentDialect = this.dialect.get();
+		DatabaseDialect currentDialect = this.cluster.dialect();
 		if (this.mode == ConsistencyMode.TIME_WINDOW || currentDialect == null) {
 			connection.commit();
 			written(null);
@@ -193,11 +190,12 @@ public final class ConsistencyGuard {
 	}
 
 	/**
-	 * Without a monitor: the cluster's identity, read once per process on a writer connection.
+	 * Before the monitor saw the writer, or without a monitor: the cluster's identity, read once on
+	 * a writer connection into the cluster state.
 	 */
 	private ClusterIdentity fetchIdentity(Connection connection, DatabaseDialect currentDialect) throws SQLException {
 		ClusterIdentity identity = currentDialect.identity(connection);
-		this.fetchedIdentity = identity;
+		this.cluster.writerIdentified(identity);
 		return identity;
 	}
 
@@ -245,63 +243,45 @@ public final class ConsistencyGuard {
 	}
 
 	/**
-	 * Whether a read must go to the writer whatever the replicas have replayed.
+	 * Whether a requirement came from a token read before this cluster's identity was known: which
+	 * of its entries is this cluster's cannot be told.
 	 * @param entry the requirement
-	 * @return the reason, or {@code null} if a caught-up replica may serve it
+	 * @return {@code true} if no replica can be trusted with it
 	 */
-	public @Nullable ConsistencyOutcome writerOnly(ConsistencyToken.Entry entry) {
-		if (entry == UNKNOWN_CLUSTER) {
-			return ConsistencyOutcome.WRITER_UNKNOWN_CLUSTER;
-		}
-		if (this.mode == ConsistencyMode.TIME_WINDOW) {
-			return ConsistencyOutcome.WRITER_TIME_WINDOW;
-		}
-		ClusterIdentity identity = knownIdentity();
-		if (identity != null && entry.clusterId() != ConsistencyToken.ANY_CLUSTER
-				&& entry.timeline() != identity.timeline()) {
-			return ConsistencyOutcome.WRITER_STALE_TIMELINE;
-		}
-		return null;
+	public boolean isForUnknownCluster(ConsistencyToken.Entry entry) {
+		return entry == UNKNOWN_CLUSTER;
 	}
 
 	/**
-	 * How long until a replica replays the write, if its lag stays what the monitor measured: the
-	 * replica replays a commit about its lag after the commit.
-	 * @param entry the requirement
-	 * @param replicaLagNanos the replica's lag as the monitor last measured it
-	 * @return the expected wait in nanoseconds, zero or less when the replica should have it by now
+	 * The consistency mode.
+	 * @return the mode
 	 */
-	public long expectedWaitNanos(ConsistencyToken.Entry entry, long replicaLagNanos) {
-		return replicaLagNanos - ageNanos(entry);
+	public ConsistencyMode mode() {
+		return this.mode;
 	}
 
 	/**
-	 * Whether asking the replica is pointless: at its measured lag it will not have replayed the
-	 * write within {@code max-wait}, or the write has no position to ask about (Aurora, a failed
-	 * capture).
-	 * @param entry the requirement
-	 * @param expectedWaitNanos from {@link #expectedWaitNanos}
-	 * @return {@code true} if the read should go to the writer without asking the replica
+	 * How long a read may wait for a replica to catch up.
+	 * @return {@code max-wait} in nanoseconds
 	 */
-	public boolean tooFarBehind(ConsistencyToken.Entry entry, long expectedWaitNanos) {
-		return entry.position() < 0 || this.dialect.get() == null || expectedWaitNanos > this.maxWaitNanos;
+	public long maxWaitNanos() {
+		return this.maxWaitNanos;
 	}
 
 	/**
-	 * What a replica's lag is taken to be once a read found it without a write (after waiting up to
-	 * {@code max-wait}): until the monitor measures it again, the replica is taken to stand still,
-	 * so it will not have a write of that age, nor one made since, within that time. A following
-	 * read of the same write, or of a younger one, then goes to the writer without asking: at most
-	 * one wasted round trip per replica and monitor interval instead of one per read.
-	 * @param entry the write the replica did not have
-	 * @return the lag estimate in nanoseconds, {@code 0} when nothing measures the replica again
-	 * (then each read asks on its own connection)
+	 * How long until the monitor measures a replica's lag again.
+	 * @return the interval in nanoseconds, {@code 0} when nothing monitors the replicas
 	 */
-	public long lagAfterMiss(ConsistencyToken.Entry entry) {
-		if (this.remeasureNanos <= 0) {
-			return 0;
-		}
-		return ageNanos(entry) + this.maxWaitNanos + this.remeasureNanos;
+	public long remeasureNanos() {
+		return this.remeasureNanos;
+	}
+
+	/**
+	 * The cluster state the guard reads the dialect and the writer's identity from.
+	 * @return the state
+	 */
+	public ClusterState clusterState() {
+		return this.cluster;
 	}
 
 	/**
@@ -320,11 +300,11 @@ public final class ConsistencyGuard {
 	 * at the expected catch-up time, then every millisecond: each look is a query on the replica.
 	 * @param connection a reader connection, in auto-commit mode
 	 * @param entry the requirement
-	 * @param expectedWaitNanos from {@link #expectedWaitNanos}
+	 * @param expectedWaitNanos when the replica is expected to have it, from its measured lag
 	 * @return {@code true} if the replica has replayed it
 	 */
 	public boolean awaitReplayed(Connection connection, ConsistencyToken.Entry entry, long expectedWaitNanos) {
-		DatabaseDialect currentDialect = this.dialect.get();
+		DatabaseDialect currentDialect = this.cluster.dialect();
 		if (currentDialect == null || entry.position() < 0) {
 			return false;
 		}
@@ -373,8 +353,7 @@ public final class ConsistencyGuard {
 	}
 
 	private @Nullable ClusterIdentity knownIdentity() {
-		ClusterIdentity identity = this.monitoredIdentity.get();
-		return (identity != null) ? identity : this.fetchedIdentity;
+		return this.cluster.writerIdentity();
 	}
 
 	/**

@@ -1,8 +1,12 @@
 package io.github.rwrouting.failover;
 
+import java.util.Map;
+
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import io.github.rwrouting.routing.Route;
+import io.github.rwrouting.topology.NodeState;
 import io.github.rwrouting.topology.NodeStatus;
 import io.github.rwrouting.topology.ReaderDownListener;
 import org.apache.commons.logging.Log;
@@ -24,9 +28,19 @@ public class ReaderPoolReleaser implements ReaderDownListener {
 
 	private static final Log logger = LogFactory.getLog(ReaderPoolReleaser.class);
 
+	private final Map<String, ? extends DataSource> readerPools;
+
+	/**
+	 * Create a releaser.
+	 * @param readerPools the reader pools, by reader name
+	 */
+	public ReaderPoolReleaser(Map<String, ? extends DataSource> readerPools) {
+		this.readerPools = Map.copyOf(readerPools);
+	}
+
 	@Override
-	public void readerDown(Route reader, NodeStatus status) {
-		if (!(reader.dataSource() instanceof HikariDataSource pool)) {
+	public void readerDown(NodeState reader, NodeStatus status) {
+		if (!(this.readerPools.get(reader.name()) instanceof HikariDataSource pool)) {
 			return;
 		}
 		HikariPoolMXBean bean = pool.getHikariPoolMXBean();

@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import io.github.rwrouting.routing.WriterDemotionListener;
 import io.github.rwrouting.topology.NodeStatus;
+import io.github.rwrouting.topology.WriterDemotionListener;
 import io.github.rwrouting.topology.WriterRoleListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

@@ -8,10 +8,10 @@ import java.util.function.ToDoubleFunction;
 
 import io.github.rwrouting.consistency.ConsistencyListener;
 import io.github.rwrouting.consistency.ConsistencyOutcome;
+import io.github.rwrouting.routing.ReadRoutePlanner;
 import io.github.rwrouting.routing.Route;
 import io.github.rwrouting.routing.RouteDecision;
 import io.github.rwrouting.routing.RouteListener;
-import io.github.rwrouting.routing.RoutingPolicy;
 import io.github.rwrouting.topology.ExclusionReason;
 import io.github.rwrouting.topology.NodeStatus;
 import io.github.rwrouting.topology.ReplicaMonitor;
@@ -79,7 +79,7 @@ public class RoutingMetrics implements RouteListener, ConsistencyListener, Meter
 
 	private static final ConsistencyOutcome[] OUTCOMES = ConsistencyOutcome.values();
 
-	private final Supplier<RoutingPolicy> policy;
+	private final Supplier<ReadRoutePlanner> policy;
 
 	private final Supplier<@Nullable ReplicaMonitor> monitor;
 
@@ -96,7 +96,7 @@ public class RoutingMetrics implements RouteListener, ConsistencyListener, Meter
 	 * @param policy the routing policy, asked for when the meters are bound
 	 * @param monitor the replica monitor, if there is one
 	 */
-	public RoutingMetrics(Supplier<RoutingPolicy> policy, Supplier<@Nullable ReplicaMonitor> monitor) {
+	public RoutingMetrics(Supplier<ReadRoutePlanner> policy, Supplier<@Nullable ReplicaMonitor> monitor) {
 		this.policy = policy;
 		this.monitor = monitor;
 	}
@@ -145,7 +145,7 @@ public class RoutingMetrics implements RouteListener, ConsistencyListener, Meter
 		this.outcomes = byOutcome;
 		this.waitCaughtUp = waitTimer(registry, "caught-up");
 		this.waitTimedOut = waitTimer(registry, "timed-out");
-		RoutingPolicy routingPolicy = this.policy.get();
+		ReadRoutePlanner routingPolicy = this.policy.get();
 		Map<RouteDecision, LazyMeter<Counter>> byDecision = new IdentityHashMap<>();
 		for (RouteDecision decision : routingPolicy.decisions()) {
 			Counter.Builder builder = Counter.builder(ROUTES)
@@ -170,23 +170,23 @@ public class RoutingMetrics implements RouteListener, ConsistencyListener, Meter
 
 	private void bindReader(MeterRegistry registry, ReplicaMonitor monitor, Route reader) {
 		String replica = reader.name();
-		TimeGauge.builder(REPLICA_LAG, monitor, TimeUnit.NANOSECONDS, (m) -> m.status(reader).lagNanos())
+		TimeGauge.builder(REPLICA_LAG, monitor, TimeUnit.NANOSECONDS, (m) -> m.status(replica).lagNanos())
 			.description("Replication lag of the replica, in time")
 			.tag("replica", replica)
 			.register(registry);
 		gauge(registry, REPLICA_LAG_BYTES, "Replication lag of the replica, in bytes of WAL not yet replayed",
-				replica, monitor, (m) -> bytes(m.status(reader)))
+				replica, monitor, (m) -> bytes(m.status(replica)))
 			.baseUnit(BaseUnits.BYTES)
 			.register(registry);
 		gauge(registry, REPLICA_UP, "1 when the replica answered its last poll", replica, monitor,
-				(m) -> m.status(reader).up() ? 1 : 0)
+				(m) -> m.status(replica).up() ? 1 : 0)
 			.register(registry);
 		gauge(registry, REPLICA_EXCLUDED, "1 when reads are kept away from the replica (down or lagging)", replica,
-				monitor, (m) -> m.status(reader).excluded() ? 1 : 0)
+				monitor, (m) -> m.status(replica).excluded() ? 1 : 0)
 			.register(registry);
 		gauge(registry, REPLICA_NOT_A_REPLICA,
 				"1 when the reader is not in recovery and not the writer's node (a promoted replica)", replica, monitor,
-				(m) -> (m.status(reader).exclusionReason() == ExclusionReason.NOT_A_REPLICA) ? 1 : 0)
+				(m) -> (m.status(replica).exclusionReason() == ExclusionReason.NOT_A_REPLICA) ? 1 : 0)
 			.register(registry);
 	}
 

@@ -37,7 +37,7 @@ final class PoolDefaults {
 
 	private static final Object NULL = new Object();
 
-	private final RoutingPolicy policy;
+	private final ReadRoutePlanner planner;
 
 	private final Map<Route, PoolSnapshot> snapshots = new IdentityHashMap<>();
 
@@ -45,10 +45,10 @@ final class PoolDefaults {
 
 	private final Map<Class<?>, Boolean> wrapperFor = new ConcurrentHashMap<>();
 
-	PoolDefaults(RoutingPolicy policy) {
-		this.policy = policy;
-		this.snapshots.put(policy.writer(), new PoolSnapshot(policy.writer(), this));
-		for (Route reader : policy.readers()) {
+	PoolDefaults(ReadRoutePlanner planner) {
+		this.planner = planner;
+		this.snapshots.put(planner.writer(), new PoolSnapshot(planner.writer(), this));
+		for (Route reader : planner.readers()) {
 			this.snapshots.put(reader, new PoolSnapshot(reader, this));
 		}
 	}
@@ -58,8 +58,8 @@ final class PoolDefaults {
 	 * work, else the writer.
 	 */
 	PoolSnapshot expected(boolean readOnly) {
-		List<Route> readers = this.policy.readers();
-		return this.snapshots.get((readOnly && !readers.isEmpty()) ? readers.get(0) : this.policy.writer());
+		List<Route> readers = this.planner.readers();
+		return this.snapshots.get((readOnly && !readers.isEmpty()) ? readers.get(0) : this.planner.writer());
 	}
 
 	/**
@@ -93,9 +93,9 @@ final class PoolDefaults {
 	 * Borrow a connection from the writer pool, else from a reader, use it and give it straight back.
 	 */
 	<T> T withAnyConnection(ConnectionCallback<T> callback) throws SQLException {
-		List<Route> routes = new ArrayList<>(this.policy.readers().size() + 1);
-		routes.add(this.policy.writer());
-		routes.addAll(this.policy.readers());
+		List<Route> routes = new ArrayList<>(this.planner.readers().size() + 1);
+		routes.add(this.planner.writer());
+		routes.addAll(this.planner.readers());
 		SQLException failure = null;
 		for (Route route : routes) {
 			Connection connection;

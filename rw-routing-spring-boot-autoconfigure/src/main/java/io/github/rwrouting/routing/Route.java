@@ -2,6 +2,8 @@ package io.github.rwrouting.routing;
 
 import javax.sql.DataSource;
 
+import io.github.rwrouting.topology.NodeState;
+
 import org.springframework.util.Assert;
 
 /**
@@ -22,19 +24,18 @@ public final class Route {
 
 	private final Role role;
 
-	private final ReaderHealth health;
+	private final NodeState node;
 
 	private final DataSource dataSource;
 
-	private Route(String name, String poolName, Role role, DataSource dataSource, boolean singleNode) {
-		Assert.hasText(name, "'name' must not be empty");
+	private Route(String poolName, DataSource dataSource, NodeState node) {
 		Assert.hasText(poolName, "'poolName' must not be empty");
 		Assert.notNull(dataSource, "'dataSource' must not be null");
-		this.name = name;
+		this.name = node.name();
 		this.poolName = poolName;
-		this.role = role;
+		this.role = node.isWriter() ? Role.WRITER : Role.READER;
 		this.dataSource = dataSource;
-		this.health = new ReaderHealth(singleNode);
+		this.node = node;
 	}
 
 	/**
@@ -44,7 +45,18 @@ public final class Route {
 	 * @return the route
 	 */
 	public static Route writer(String poolName, DataSource dataSource) {
-		return new Route(WRITER_NAME, poolName, Role.WRITER, dataSource, true);
+		return new Route(poolName, dataSource, NodeState.writer(WRITER_NAME));
+	}
+
+	/**
+	 * Create a route to a node of a cluster state.
+	 * @param poolName the name of the pool, as shown by the route header
+	 * @param dataSource the pool
+	 * @param node the node the pool reaches, as the cluster state knows it
+	 * @return the route
+	 */
+	public static Route to(String poolName, DataSource dataSource, NodeState node) {
+		return new Route(poolName, dataSource, node);
 	}
 
 	/**
@@ -67,7 +79,7 @@ public final class Route {
 	 * @return the route
 	 */
 	public static Route reader(String name, String poolName, DataSource dataSource, boolean singleNode) {
-		return new Route(name, poolName, Role.READER, dataSource, singleNode);
+		return new Route(poolName, dataSource, NodeState.reader(name, singleNode));
 	}
 
 	/**
@@ -87,12 +99,13 @@ public final class Route {
 	}
 
 	/**
-	 * Whether this reader may serve reads right now, as the replica monitor last saw it. Always
-	 * available when nothing monitors it.
-	 * @return the health
+	 * The state of the node behind this route: whether it may serve reads right now, its lag and
+	 * replay position, as the replica monitor last saw them. Always available when nothing monitors
+	 * it.
+	 * @return the node's state
 	 */
-	public ReaderHealth health() {
-		return this.health;
+	public NodeState node() {
+		return this.node;
 	}
 
 	/**

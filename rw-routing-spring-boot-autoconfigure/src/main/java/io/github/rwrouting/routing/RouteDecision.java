@@ -2,7 +2,7 @@ package io.github.rwrouting.routing;
 
 /**
  * Where one connection was routed, and why. Instances are created once per route and reason by
- * {@link RoutingPolicy}, so routing a connection allocates nothing.
+ * {@link ReadRoutePlanner}, so routing a connection allocates nothing.
  *
  * @author rw-routing
  */

@@ -24,7 +24,6 @@ import java.util.concurrent.Executor;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.rwrouting.consistency.ConsistencyGuard;
-import io.github.rwrouting.consistency.ConsistencyOutcome;
 import io.github.rwrouting.consistency.ConsistencyToken;
 import io.github.rwrouting.consistency.SqlStatements;
 import io.github.rwrouting.failover.FailoverExceptions;
@@ -104,19 +103,18 @@ final class RoutedConnection implements Connection {
 
 	/**
 	 * Bind to a pool.
-	 * @param statementDecision where a statement routed on its own goes, or {@code null} to decide
-	 * from the transaction
+	 * @param statementPlan where a statement routed on its own goes, or {@code null} to plan from
+	 * the transaction
 	 */
-	private Connection bind(@Nullable RouteDecision statementDecision) throws SQLException {
+	private Connection bind(@Nullable RoutePlan statementPlan) throws SQLException {
 		checkOpen();
-		RouteDecision routeDecision = statementDecision;
-		if (routeDecision == null) {
+		RoutePlan plan = statementPlan;
+		if (plan == null) {
 			boolean readOnlyWork = this.readOnly || TransactionSynchronizationManager.isCurrentTransactionReadOnly();
 			boolean inTransaction = !this.autoCommit || TransactionSynchronizationManager.isActualTransactionActive();
-			routeDecision = this.owner.decide(readOnlyWork, inTransaction);
+			plan = this.owner.plan(readOnlyWork, inTransaction);
 		}
-		Connection connection = routeDecision.route().isReader() ? borrowForRead(routeDecision)
-				: borrow(routeDecision);
+		Connection connection = execute(plan);
 		try {
 			applyState(connection, this.decision.route());
 		}
@@ -146,7 +144,8 @@ final class RoutedConnection implements Connection {
 
 	/**
 	 * Borrow from a reader; if its pool cannot give a connection, from the writer. Never an error
-	 * because of a reader: the replica monitor excludes it until it is reachable again.
+	 * because of a reader: the reader is kept from reads for a backoff, and the replica monitor
+	 * excludes it until it is reachable again.
 	 */
 	private Connection borrowFromReader(RouteDecision readerDecision) throws SQLException {
 		try {
@@ -158,40 +157,29 @@ final class RoutedConnection implements Connection {
 	}
 
 	/**
-	 * A read: to the reader the policy chose, unless the scope's consistency token asks for a write
-	 * that reader is not known to show. Then a reader the monitor saw past the write, else the chosen
-	 * reader once checked (and briefly waited for), else the writer.
+	 * Carry out the planner's plan: borrow from its route, and when the plan asks for a check, ask
+	 * the reader whether it has replayed the write (briefly waiting for it); if it has not, the
+	 * planner sends the read to the writer.
 	 */
-	private Connection borrowForRead(RouteDecision readerDecision) throws SQLException {
+	private Connection execute(RoutePlan plan) throws SQLException {
+		RouteDecision planned = plan.decision();
 		ConsistencyGuard guard = this.owner.consistency();
-		ConsistencyToken.Entry required = (guard != null) ? guard.requirement() : null;
-		if (required == null) {
-			return borrowFromReader(readerDecision);
+		if (guard != null && plan.outcome() != null) {
+			guard.outcome(plan.outcome());
 		}
-		ConsistencyOutcome writerOnly = guard.writerOnly(required);
-		if (writerOnly != null) {
-			return writerForConsistency(guard, writerOnly);
+		if (!planned.route().isReader()) {
+			return borrow(planned);
 		}
-		RouteDecision caughtUp = this.owner.getPolicy()
-			.decideCaughtUp(readerDecision.reason(), required);
-		if (caughtUp != null) {
-			guard.outcome(ConsistencyOutcome.REPLICA_CAUGHT_UP);
-			return borrowFromReader(caughtUp);
-		}
-		ReaderHealth health = readerDecision.route().health();
-		long expectedWait = guard.expectedWaitNanos(required, health.lagNanos());
-		if (guard.tooFarBehind(required, expectedWait)) {
-			return writerForConsistency(guard, ConsistencyOutcome.WRITER_REPLICA_BEHIND);
-		}
-		Connection connection = borrowFromReader(readerDecision);
-		if (!this.decision.route().isReader() || replayed(guard, connection, required, expectedWait)) {
+		ConsistencyToken.Entry check = plan.check();
+		Connection connection = borrowFromReader(planned);
+		if (check == null || guard == null || !this.decision.route().isReader()
+				|| replayed(guard, connection, check, plan.expectedWaitNanos())) {
 			return connection;
 		}
 		connection.close();
-		// Not replayed a write this old: the replica lags at least that much. Until the monitor
-		// measures again, the next reads go to the writer at once instead of waiting in vain.
-		health.lagsAtLeast(guard.lagAfterMiss(required));
-		return writerForConsistency(guard, ConsistencyOutcome.WRITER_FALLBACK);
+		RoutePlan fallback = this.owner.checkFailed(plan);
+		guard.outcome(fallback.outcome());
+		return borrow(fallback.decision());
 	}
 
 	/**
@@ -211,11 +199,6 @@ final class RoutedConnection implements Connection {
 			throw ex;
 		}
 		return guard.awaitReplayed(connection, required, expectedWait);
-	}
-
-	private Connection writerForConsistency(ConsistencyGuard guard, ConsistencyOutcome outcome) throws SQLException {
-		guard.outcome(outcome);
-		return borrow(this.owner.getPolicy().writerDecision(RouteReason.CONSISTENCY));
 	}
 
 	/**
@@ -379,7 +362,7 @@ final class RoutedConnection implements Connection {
 	 * transaction and not read-only (read-only work goes to a reader as a whole).
 	 */
 	private boolean routesEachStatement() {
-		return this.owner.getPolicy().routesEachStatement() && this.autoCommit && !this.readOnly
+		return this.owner.getPlanner().routesEachStatement() && this.autoCommit && !this.readOnly
 				&& !TransactionSynchronizationManager.isActualTransactionActive()
 				&& !TransactionSynchronizationManager.isCurrentTransactionReadOnly();
 	}
@@ -403,7 +386,7 @@ final class RoutedConnection implements Connection {
 			}
 			release();
 		}
-		connection = bind(this.owner.getPolicy().decideStatement(reads));
+		connection = bind(this.owner.planStatement(reads));
 		this.statementBinding = connection;
 		this.statementBindingReads = reads;
 		this.openStatements = 0;
@@ -455,7 +438,7 @@ final class RoutedConnection implements Connection {
 	 */
 	Connection writeRefused() throws SQLException {
 		release();
-		Connection writer = bind(this.owner.getPolicy().writerDecision(RouteReason.WRITE_REFUSED));
+		Connection writer = bind(this.owner.writeRefusedPlan());
 		this.statementBinding = writer;
 		this.statementBindingReads = false;
 		this.openStatements = 0;

@@ -11,6 +11,7 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 import io.github.rwrouting.consistency.ConsistencyGuard;
+import io.github.rwrouting.topology.WriterDemotionListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +21,7 @@ import org.springframework.util.Assert;
 /**
  * The application's {@link DataSource}: hands out connections that pick their pool only when the
  * first statement runs, once Spring has marked the transaction read-only or not. A read-only
- * transaction runs on a reader, everything else on the writer (see {@link RoutingPolicy}).
+ * transaction runs on a reader, everything else on the writer (see {@link ReadRoutePlanner}).
  * <p>
  * Deferring the physical connection is what makes routing correct with
  * {@code DataSourceTransactionManager} and {@code JpaTransactionManager}, which both fetch the
@@ -34,7 +35,7 @@ public class RoutingDataSource implements DataSource {
 
 	private static final long READER_WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-	private final RoutingPolicy policy;
+	private final ReadRoutePlanner planner;
 
 	private final RouteListener[] listeners;
 
@@ -46,49 +47,52 @@ public class RoutingDataSource implements DataSource {
 
 	private final PoolDefaults poolDefaults;
 
+	private final RoutePlan writeRefusedPlan;
+
 	// Under an outage every read would warn: one line per interval is enough, the metrics count them all.
 	private volatile long lastReaderWarning = System.nanoTime() - READER_WARNING_INTERVAL_NANOS;
 
 	/**
 	 * Create a routing data source.
-	 * @param policy where connections go
+	 * @param planner where connections go
 	 * @param listeners told of every routing decision
 	 * @param defaultAutoCommit the auto-commit mode of a fresh pooled connection
 	 */
-	public RoutingDataSource(RoutingPolicy policy, List<RouteListener> listeners, boolean defaultAutoCommit) {
-		this(policy, listeners, defaultAutoCommit, null);
+	public RoutingDataSource(ReadRoutePlanner planner, List<RouteListener> listeners, boolean defaultAutoCommit) {
+		this(planner, listeners, defaultAutoCommit, null);
 	}
 
 	/**
 	 * Create a routing data source with read-after-write consistency.
-	 * @param policy where connections go
+	 * @param planner where connections go
 	 * @param listeners told of every routing decision
 	 * @param defaultAutoCommit the auto-commit mode of a fresh pooled connection
 	 * @param consistency read-after-write consistency, or {@code null} for none
 	 */
-	public RoutingDataSource(RoutingPolicy policy, List<RouteListener> listeners, boolean defaultAutoCommit,
+	public RoutingDataSource(ReadRoutePlanner planner, List<RouteListener> listeners, boolean defaultAutoCommit,
 			@Nullable ConsistencyGuard consistency) {
-		this(policy, listeners, defaultAutoCommit, consistency, List.of());
+		this(planner, listeners, defaultAutoCommit, consistency, List.of());
 	}
 
 	/**
 	 * Create a routing data source with read-after-write consistency and writer demotion handling.
-	 * @param policy where connections go
+	 * @param planner where connections go
 	 * @param listeners told of every routing decision
 	 * @param defaultAutoCommit the auto-commit mode of a fresh pooled connection
 	 * @param consistency read-after-write consistency, or {@code null} for none
 	 * @param demotionListeners told when a write finds the writer pool on a read-only node
 	 */
-	public RoutingDataSource(RoutingPolicy policy, List<RouteListener> listeners, boolean defaultAutoCommit,
+	public RoutingDataSource(ReadRoutePlanner planner, List<RouteListener> listeners, boolean defaultAutoCommit,
 			@Nullable ConsistencyGuard consistency, List<WriterDemotionListener> demotionListeners) {
-		Assert.notNull(policy, "'policy' must not be null");
-		this.policy = policy;
+		Assert.notNull(planner, "'planner' must not be null");
+		this.planner = planner;
 		this.listeners = listeners.toArray(new RouteListener[0]);
 		this.defaultAutoCommit = defaultAutoCommit;
 		// A guard in mode none neither captures nor constrains: the same as none at all.
 		this.consistency = (consistency != null && consistency.capturesWrites()) ? consistency : null;
 		this.demotionListeners = demotionListeners.toArray(new WriterDemotionListener[0]);
-		this.poolDefaults = new PoolDefaults(policy);
+		this.poolDefaults = new PoolDefaults(planner);
+		this.writeRefusedPlan = planner.writerPlan(RouteReason.WRITE_REFUSED);
 	}
 
 	@Override
@@ -103,11 +107,11 @@ public class RoutingDataSource implements DataSource {
 	}
 
 	/**
-	 * The routing policy.
-	 * @return the policy
+	 * The read-route planner.
+	 * @return the planner
 	 */
-	public RoutingPolicy getPolicy() {
-		return this.policy;
+	public ReadRoutePlanner getPlanner() {
+		return this.planner;
 	}
 
 	/**
@@ -116,7 +120,7 @@ public class RoutingDataSource implements DataSource {
 	 * @return the writer data source
 	 */
 	public DataSource getWriterDataSource() {
-		return this.policy.writer().dataSource();
+		return this.planner.writer().dataSource();
 	}
 
 	@Nullable ConsistencyGuard consistency() {
@@ -129,21 +133,31 @@ public class RoutingDataSource implements DataSource {
 		}
 	}
 
-	RouteDecision decide(boolean readOnly, boolean inTransaction) {
-		return this.policy.decide(readOnly, inTransaction);
+	RoutePlan plan(boolean readOnly, boolean inTransaction) {
+		return this.planner.plan(readOnly, inTransaction, this.consistency);
+	}
+
+	RoutePlan planStatement(boolean plainRead) {
+		return this.planner.planStatement(plainRead, this.consistency);
+	}
+
+	RoutePlan checkFailed(RoutePlan plan) {
+		return this.planner.checkFailed(plan, this.consistency);
+	}
+
+	RoutePlan writeRefusedPlan() {
+		return this.writeRefusedPlan;
 	}
 
 	RouteDecision readerUnreachable(RouteDecision failed, SQLException ex) {
-		// Every failed read counts, not only the monitor's polls: a saturated pool or a node that
-		// refuses the application keeps reads away for a backoff.
-		failed.route().health().connectionFailed();
+		RouteDecision writer = this.planner.readerUnreachable(failed.route());
 		long now = System.nanoTime();
 		if (now - this.lastReaderWarning > READER_WARNING_INTERVAL_NANOS && logger.isWarnEnabled()) {
 			this.lastReaderWarning = now;
 			logger.warn("rw-routing could not use " + failed.route().poolName() + " (" + ex.getClass().getSimpleName()
 					+ ", SQLState " + ex.getSQLState() + "); the transaction runs on the writer instead");
 		}
-		return this.policy.writerDecision(RouteReason.READER_DOWN);
+		return writer;
 	}
 
 	void routed(RouteDecision decision) {
@@ -204,7 +218,7 @@ public class RoutingDataSource implements DataSource {
 
 	@Override
 	public String toString() {
-		return "RoutingDataSource[writer=" + this.policy.writer() + ", readers=" + this.policy.readers() + "]";
+		return "RoutingDataSource[writer=" + this.planner.writer() + ", readers=" + this.planner.readers() + "]";
 	}
 
 }

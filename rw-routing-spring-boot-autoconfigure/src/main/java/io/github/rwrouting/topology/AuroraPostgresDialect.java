@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 
-import io.github.rwrouting.consistency.ReplicationPosition;
 
 /**
  * Aurora PostgreSQL: readers are not in recovery and expose no replay position, so role and lag come

@@ -5,8 +5,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
 
-import io.github.rwrouting.consistency.ClusterIdentity;
-import io.github.rwrouting.consistency.ReplicationPosition;
 
 /**
  * The one place that knows a database's SQL for role, replication position and lag. Everything

@@ -1,7 +1,5 @@
 package io.github.rwrouting.topology;
 
-import io.github.rwrouting.consistency.ClusterIdentity;
-import io.github.rwrouting.consistency.ReplicationPosition;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -7,8 +7,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
 
-import io.github.rwrouting.consistency.ClusterIdentity;
-import io.github.rwrouting.consistency.ReplicationPosition;
 
 /**
  * PostgreSQL with streaming replication: role from {@code pg_is_in_recovery()}, position from the

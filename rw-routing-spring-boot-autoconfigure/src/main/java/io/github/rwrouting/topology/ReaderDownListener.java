@@ -1,7 +1,5 @@
 package io.github.rwrouting.topology;
 
-import io.github.rwrouting.routing.Route;
-
 /**
  * Told when the replica monitor finds a reader that was serving reads frozen or dead, so that work
  * still running on it can be released instead of waiting for the network to give up.
@@ -13,9 +11,9 @@ public interface ReaderDownListener {
 
 	/**
 	 * A reader stopped answering the monitor.
-	 * @param reader the reader's route
+	 * @param reader the reader's node
 	 * @param status what the monitor saw
 	 */
-	void readerDown(Route reader, NodeStatus status);
+	void readerDown(NodeState reader, NodeStatus status);
 
 }

@@ -14,12 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-import io.github.rwrouting.consistency.ClusterIdentity;
-import io.github.rwrouting.consistency.ReplicationPosition;
-import io.github.rwrouting.routing.ReaderHealth;
-import io.github.rwrouting.routing.Route;
-import io.github.rwrouting.routing.RouteReason;
-import io.github.rwrouting.routing.RoutingPolicy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -28,8 +22,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.util.Assert;
 
 /**
- * Polls every node of a cluster in the background for its role, replication position and lag, and
- * decides which readers may serve reads: a reader that is down, unreachable or lagging past its
+ * Polls every node of a cluster in the background for its role, replication position and lag,
+ * writes what it saw into the {@link ClusterState}, and decides which readers may serve reads: a reader that is down, unreachable or lagging past its
  * {@code max-lag} is excluded until it recovers. Each node is polled on its own connection, outside
  * the application's pools, with a timeout so that a frozen node delays only its own poll.
  * <p>
@@ -66,9 +60,12 @@ public class ReplicaMonitor implements SmartLifecycle {
 
 	private final WriterHistory writerHistory;
 
+	private final ClusterState state;
+
 	private volatile @Nullable DatabaseDialect dialect;
 
-	private volatile @Nullable ClusterIdentity writerIdentity;
+	/** The writer's identity the writer history was recorded under. */
+	private volatile @Nullable ClusterIdentity historyIdentity;
 
 	/** When the monitor first saw the writer on its current timeline ({@link System#nanoTime()}). */
 	private volatile long writerTimelineSeenNanos;
@@ -77,34 +74,37 @@ public class ReplicaMonitor implements SmartLifecycle {
 
 	/**
 	 * Create a monitor.
-	 * @param policy the routing policy whose writer and readers are monitored
-	 * @param connectors how to open a monitoring connection to each route's node
+	 * @param state the cluster state it writes, whose writer and readers are monitored
+	 * @param connectors how to open a monitoring connection to each node, by node name; none when
+	 * the database cannot be monitored
 	 * @param dialectResolver the dialect to use or detect
 	 * @param interval time between two polls of a node
 	 * @param timeout how long one poll may take
-	 * @param maxLag the lag past which each reader stops serving reads
+	 * @param maxLag the lag past which each reader (by name) stops serving reads
 	 * @param writerRoleListeners told when the writer pool reaches a replica
 	 */
-	public ReplicaMonitor(RoutingPolicy policy, Map<Route, NodeConnector> connectors, DialectResolver dialectResolver,
-			Duration interval, Duration timeout, Function<Route, Duration> maxLag,
+	public ReplicaMonitor(ClusterState state, Map<String, NodeConnector> connectors, DialectResolver dialectResolver,
+			Duration interval, Duration timeout, Function<String, Duration> maxLag,
 			List<WriterRoleListener> writerRoleListeners) {
-		this(policy, connectors, dialectResolver, interval, timeout, maxLag, writerRoleListeners, List.of());
+		this(state, connectors, dialectResolver, interval, timeout, maxLag, writerRoleListeners, List.of());
 	}
 
 	/**
 	 * Create a monitor.
-	 * @param policy the routing policy whose writer and readers are monitored
-	 * @param connectors how to open a monitoring connection to each route's node
+	 * @param state the cluster state it writes, whose writer and readers are monitored
+	 * @param connectors how to open a monitoring connection to each node, by node name; none when
+	 * the database cannot be monitored
 	 * @param dialectResolver the dialect to use or detect
 	 * @param interval time between two polls of a node
 	 * @param timeout how long one poll may take
-	 * @param maxLag the lag past which each reader stops serving reads
+	 * @param maxLag the lag past which each reader (by name) stops serving reads
 	 * @param writerRoleListeners told when the writer pool reaches a replica
 	 * @param readerDownListeners told when a reader stops answering
 	 */
-	public ReplicaMonitor(RoutingPolicy policy, Map<Route, NodeConnector> connectors, DialectResolver dialectResolver,
-			Duration interval, Duration timeout, Function<Route, Duration> maxLag,
+	public ReplicaMonitor(ClusterState state, Map<String, NodeConnector> connectors, DialectResolver dialectResolver,
+			Duration interval, Duration timeout, Function<String, Duration> maxLag,
 			List<WriterRoleListener> writerRoleListeners, List<ReaderDownListener> readerDownListeners) {
+		this.state = state;
 		this.readerDownListeners = List.copyOf(readerDownListeners);
 		this.dialectResolver = dialectResolver;
 		this.interval = interval;
@@ -115,16 +115,16 @@ public class ReplicaMonitor implements SmartLifecycle {
 		if (connectors.isEmpty()) {
 			return; // a database without a dialect: nothing to poll, every reader keeps serving
 		}
-		this.nodes.add(new MonitoredNode(policy.writer(), connector(connectors, policy.writer()), Duration.ZERO));
-		for (Route reader : policy.readers()) {
-			this.nodes.add(new MonitoredNode(reader, connector(connectors, reader), maxLag.apply(reader)));
-			reader.health().monitored();
+		this.nodes.add(new MonitoredNode(state.writer(), connector(connectors, state.writer()), Duration.ZERO));
+		for (NodeState reader : state.readers()) {
+			this.nodes.add(new MonitoredNode(reader, connector(connectors, reader), maxLag.apply(reader.name())));
+			reader.monitored();
 		}
 	}
 
-	private static NodeConnector connector(Map<Route, NodeConnector> connectors, Route route) {
-		NodeConnector connector = connectors.get(route);
-		Assert.notNull(connector, () -> "No connector for route " + route);
+	private static NodeConnector connector(Map<String, NodeConnector> connectors, NodeState node) {
+		NodeConnector connector = connectors.get(node.name());
+		Assert.notNull(connector, () -> "No connector for node " + node);
 		return connector;
 	}
 
@@ -172,21 +172,24 @@ public class ReplicaMonitor implements SmartLifecycle {
 	 * @return the statuses
 	 */
 	public List<NodeStatus> statuses() {
-		return this.nodes.stream().map((node) -> node.status).toList();
+		return this.nodes.stream().map((node) -> node.node.status()).toList();
 	}
 
 	/**
-	 * What the monitor last saw of a route's node.
-	 * @param route a writer or reader route
+	 * What the monitor last saw of a node.
+	 * @param name {@code writer} or a reader's name
 	 * @return the status
 	 */
-	public NodeStatus status(Route route) {
-		for (MonitoredNode node : this.nodes) {
-			if (node.route == route) {
-				return node.status;
-			}
-		}
-		throw new IllegalArgumentException("Unknown route " + route);
+	public NodeStatus status(String name) {
+		return this.state.node(name).status();
+	}
+
+	/**
+	 * The cluster state this monitor writes.
+	 * @return the state
+	 */
+	public ClusterState clusterState() {
+		return this.state;
 	}
 
 	/**
@@ -202,7 +205,7 @@ public class ReplicaMonitor implements SmartLifecycle {
 	 * @return the identity, or {@code null} before the writer was reached
 	 */
 	public @Nullable ClusterIdentity writerIdentity() {
-		return this.writerIdentity;
+		return this.state.writerIdentity();
 	}
 
 	private void poll(MonitoredNode node) {
@@ -220,16 +223,17 @@ public class ReplicaMonitor implements SmartLifecycle {
 						this.writerHistory.record(now, probe.position());
 					}
 				}
-				boolean wasDemoted = node.status.isDemotedWriter();
+				boolean wasDemoted = node.node.status().isDemotedWriter();
 				node.writerPolled(probe);
-				if (node.status.isDemotedWriter()) {
+				NodeStatus status = node.node.status();
+				if (status.isDemotedWriter()) {
 					// Reconnect at the next poll: the endpoint's name may resolve to the new primary by then,
 					// as it will for the pool's new connections.
 					node.closeConnection();
-					writerDemoted(node.status);
+					writerDemoted(status);
 				}
 				else if (wasDemoted) {
-					writerRestored(node.status);
+					writerRestored(status);
 				}
 			}
 			else {
@@ -244,13 +248,14 @@ public class ReplicaMonitor implements SmartLifecycle {
 	}
 
 	private void writerIdentified(ClusterIdentity identity, long now) {
-		ClusterIdentity previous = this.writerIdentity;
+		ClusterIdentity previous = this.historyIdentity;
 		if (previous == null || previous.timeline() != identity.timeline()) {
 			// Positions of another timeline say nothing about lag on this one.
 			this.writerHistory.clear();
 			this.writerTimelineSeenNanos = now;
 		}
-		this.writerIdentity = identity;
+		this.historyIdentity = identity;
+		this.state.writerIdentified(identity);
 	}
 
 	/**
@@ -258,7 +263,7 @@ public class ReplicaMonitor implements SmartLifecycle {
 	 * positions compare with the replica's.
 	 */
 	private boolean onAnotherTimeline(NodeProbe probe) {
-		ClusterIdentity writer = this.writerIdentity;
+		ClusterIdentity writer = this.historyIdentity;
 		int timeline = probe.timeline();
 		return writer != null && timeline != ReplicationPosition.UNKNOWN_TIMELINE && timeline != writer.timeline();
 	}
@@ -303,12 +308,13 @@ public class ReplicaMonitor implements SmartLifecycle {
 		if (current == null) {
 			current = this.dialectResolver.detect(connection);
 			this.dialect = current;
+			this.state.dialectDetected(current);
 			logger.info("rw-routing monitor uses the " + current.name() + " dialect");
 		}
 		return current;
 	}
 
-	private void readerDown(Route reader, NodeStatus status) {
+	private void readerDown(NodeState reader, NodeStatus status) {
 		for (ReaderDownListener listener : this.readerDownListeners) {
 			try {
 				listener.readerDown(reader, status);
@@ -325,7 +331,7 @@ public class ReplicaMonitor implements SmartLifecycle {
 	 * cluster's primary another system identifier.
 	 */
 	private boolean isWriterNode(NodeProbe probe) {
-		ClusterIdentity writer = this.writerIdentity;
+		ClusterIdentity writer = this.historyIdentity;
 		return writer != null && writer.equals(probe.identity());
 	}
 
@@ -364,7 +370,7 @@ public class ReplicaMonitor implements SmartLifecycle {
 
 	private final class MonitoredNode {
 
-		private final Route route;
+		private final NodeState node;
 
 		private final NodeConnector connector;
 
@@ -376,17 +382,14 @@ public class ReplicaMonitor implements SmartLifecycle {
 
 		private boolean notAReplicaWarned;
 
-		private volatile NodeStatus status;
-
-		MonitoredNode(Route route, NodeConnector connector, Duration maxLag) {
-			this.route = route;
+		MonitoredNode(NodeState node, NodeConnector connector, Duration maxLag) {
+			this.node = node;
 			this.connector = connector;
 			this.maxLagNanos = maxLag.toNanos();
-			this.status = NodeStatus.initial(route.name(), isWriter());
 		}
 
 		boolean isWriter() {
-			return !this.route.isReader();
+			return this.node.isWriter();
 		}
 
 		Connection connection() throws SQLException {
@@ -413,17 +416,19 @@ public class ReplicaMonitor implements SmartLifecycle {
 		}
 
 		void writerPolled(NodeProbe probe) {
-			NodeStatus previous = this.status;
-			this.status = new NodeStatus(this.route.name(), true, true, probe.role(), 0, 0, false, Instant.now(), null);
-			if (this.status.isDemotedWriter() && !previous.isDemotedWriter()) {
+			NodeStatus previous = this.node.status();
+			NodeStatus current = new NodeStatus(this.node.name(), true, true, probe.role(), 0, 0, false, Instant.now(),
+					null);
+			this.node.status(current);
+			if (current.isDemotedWriter() && !previous.isDemotedWriter()) {
 				logger.warn("rw-routing: the writer pool reaches a replica; its connections will be retired");
 			}
 		}
 
 		void readerPolled(NodeProbe probe, long lagBytes, long lagNanos, long startedMillis) {
 			this.consecutiveSuccesses++;
-			NodeStatus previous = this.status;
-			ReaderHealth health = this.route.health();
+			NodeStatus previous = this.node.status();
+			NodeState health = this.node;
 			boolean lagKnown = lagNanos != NodeProbe.UNKNOWN;
 			boolean notInRecovery = probe.role() == NodeRole.PRIMARY;
 			boolean writerNode = notInRecovery && isWriterNode(probe);
@@ -442,19 +447,19 @@ public class ReplicaMonitor implements SmartLifecycle {
 				health.replayed(probe.replicationPosition(), appliedUntil);
 			}
 			if (excluded) {
-				health.markUnavailable((reason == ExclusionReason.LAG) ? RouteReason.LAG : RouteReason.READER_DOWN,
-						lag);
+				health.markUnavailable(reason, lag);
 			}
 			else {
 				health.markAvailable(lag);
 			}
-			this.status = new NodeStatus(this.route.name(), false, true, probe.role(), lagBytes, lag, excluded,
+			NodeStatus current = new NodeStatus(this.node.name(), false, true, probe.role(), lagBytes, lag, excluded,
 					Instant.now(), null, reason, writerNode);
-			logChanges(previous, this.status);
+			health.status(current);
+			logChanges(previous, current);
 		}
 
 		private @Nullable ExclusionReason exclusion(NodeStatus previous, boolean notAReplica, boolean lagKnown,
-				long lagNanos, ReaderHealth health) {
+				long lagNanos, NodeState health) {
 			if (notAReplica) {
 				return ExclusionReason.NOT_A_REPLICA;
 			}
@@ -479,13 +484,13 @@ public class ReplicaMonitor implements SmartLifecycle {
 		}
 
 		private void logChanges(NodeStatus previous, NodeStatus current) {
-			String reader = "rw-routing reader '" + this.route.name() + "' ";
+			String reader = "rw-routing reader '" + this.node.name() + "' ";
 			boolean notAReplica = current.exclusionReason() == ExclusionReason.NOT_A_REPLICA;
 			if (!notAReplica) {
 				this.notAReplicaWarned = false;
 			}
 			// Until the writer was polled once, a node out of recovery cannot be told from the writer's own.
-			if (notAReplica && !this.notAReplicaWarned && ReplicaMonitor.this.writerIdentity != null) {
+			if (notAReplica && !this.notAReplicaWarned && ReplicaMonitor.this.historyIdentity != null) {
 				this.notAReplicaWarned = true;
 				logger.warn(reader + "is not a replica (not in recovery) and not the writer's node: a promoted "
 						+ "replica or another cluster's primary, whose data may differ from the writer's. It is "
@@ -497,7 +502,7 @@ public class ReplicaMonitor implements SmartLifecycle {
 			}
 			if (current.servedByWriterNode() && !previous.servedByWriterNode()) {
 				logger.warn(reader + "reaches the writer's own node (the primary), not a replica: its reads are "
-						+ "correct but take no load off the primary. Point rw-routing.readers." + this.route.name()
+						+ "correct but take no load off the primary. Point rw-routing.readers." + this.node.name()
 						+ ".url at a replica or a reader endpoint.");
 			}
 		}
@@ -505,20 +510,21 @@ public class ReplicaMonitor implements SmartLifecycle {
 		void failed(Throwable ex) {
 			this.consecutiveSuccesses = 0;
 			closeConnection();
-			NodeStatus previous = this.status;
+			NodeStatus previous = this.node.status();
 			boolean excluded = !isWriter();
 			if (excluded) {
-				this.route.health().markUnavailable(RouteReason.READER_DOWN, previous.lagNanos());
+				this.node.markUnavailable(ExclusionReason.DOWN, previous.lagNanos());
 			}
-			this.status = new NodeStatus(this.route.name(), isWriter(), false, previous.role(), previous.lagBytes(),
-					previous.lagNanos(), excluded, Instant.now(), describe(ex), excluded ? ExclusionReason.DOWN : null,
-					false);
-			String message = "rw-routing cannot reach " + (isWriter() ? "the writer" : "reader '" + this.route.name()
-					+ "'") + ": " + this.status.error();
+			NodeStatus current = new NodeStatus(this.node.name(), isWriter(), false, previous.role(),
+					previous.lagBytes(), previous.lagNanos(), excluded, Instant.now(), describe(ex),
+					excluded ? ExclusionReason.DOWN : null, false);
+			this.node.status(current);
+			String message = "rw-routing cannot reach " + (isWriter() ? "the writer" : "reader '" + this.node.name()
+					+ "'") + ": " + current.error();
 			if (!(ex instanceof Exception)) {
 				// Not a database failure but a fault in the application or a library: with its trace,
 				// whenever it is not the same as the last poll's.
-				if (!this.status.error().equals(previous.error())) {
+				if (!current.error().equals(previous.error())) {
 					logger.error(message, ex);
 				}
 			}
@@ -527,7 +533,7 @@ public class ReplicaMonitor implements SmartLifecycle {
 			}
 			if (excluded && previous.up()) {
 				// Frozen or dead: what still runs on it would wait for the network to give up.
-				readerDown(this.route, this.status);
+				readerDown(this.node, current);
 			}
 		}
 

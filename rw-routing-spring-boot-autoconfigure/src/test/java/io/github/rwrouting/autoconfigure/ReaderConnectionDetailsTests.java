@@ -35,7 +35,7 @@ class ReaderConnectionDetailsTests {
 	void aReaderConnectionDetailsBeanAddsAReaderNamedAfterTheBean() {
 		this.runner.withUserConfiguration(OneReader.class).run((context) -> {
 			RoutingDataSource routing = context.getBean(RoutingDataSource.class);
-			assertThat(routing.getPolicy().readers()).extracting(Route::name).containsExactly("replica-1");
+			assertThat(routing.getPlanner().readers()).extracting(Route::name).containsExactly("replica-1");
 			HikariDataSource pool = context.getBean("reader-replica-1DataSource", HikariDataSource.class);
 			assertThat(pool.getJdbcUrl()).isEqualTo("jdbc:postgresql://replica1.example.com:5432/app");
 			assertThat(pool.getPoolName()).isEqualTo("reader-replica-1");
@@ -62,7 +62,7 @@ class ReaderConnectionDetailsTests {
 				assertThat(pool.getPassword()).isEqualTo("other");
 				assertThat(pool.getMaximumPoolSize()).isEqualTo(3);
 				RoutingDataSource routing = context.getBean(RoutingDataSource.class);
-				assertThat(routing.getPolicy().readers()).extracting(Route::name)
+				assertThat(routing.getPlanner().readers()).extracting(Route::name)
 					.containsExactly("replica-1", "other");
 				assertThat(context.getBean("reader-otherDataSource", HikariDataSource.class).getJdbcUrl())
 					.isEqualTo("jdbc:postgresql://other.example.com:5432/app");
@@ -83,7 +83,7 @@ class ReaderConnectionDetailsTests {
 				HikariDataSource reader = context.getBean("reader-replica-2DataSource", HikariDataSource.class);
 				assertThat(reader.getJdbcUrl()).isEqualTo("jdbc:postgresql://replica2.example.com:5432/app");
 				assertThat(reader.getUsername()).isEqualTo("owner");
-				assertThat(context.getBean(RoutingDataSource.class).getPolicy().readers()).extracting(Route::name)
+				assertThat(context.getBean(RoutingDataSource.class).getPlanner().readers()).extracting(Route::name)
 					.containsExactlyInAnyOrder("replica-1", "replica-2");
 			});
 	}

@@ -37,10 +37,10 @@ class RwRoutingAutoConfigurationTests {
 				assertThat(context.getBean(DataSource.class)).isInstanceOf(RoutingDataSource.class);
 				assertThat(context.getBean("dataSource")).isInstanceOf(RoutingDataSource.class);
 				RoutingDataSource routing = context.getBean(RoutingDataSource.class);
-				assertThat(routing.getPolicy().writer().name()).isEqualTo("writer");
-				assertThat(routing.getPolicy().readers()).extracting(Route::name)
+				assertThat(routing.getPlanner().writer().name()).isEqualTo("writer");
+				assertThat(routing.getPlanner().readers()).extracting(Route::name)
 					.containsExactly("replica-1", "replica-2");
-				assertThat(routing.getPolicy().readers()).extracting(Route::poolName)
+				assertThat(routing.getPlanner().readers()).extracting(Route::poolName)
 					.containsExactly("reader-replica-1", "reader-replica-2");
 				HikariDataSource writer = context.getBean("writerDataSource", HikariDataSource.class);
 				assertThat(writer.getJdbcUrl()).isEqualTo("jdbc:postgresql://writer.example.com:5432/app");

@@ -21,14 +21,14 @@ class AutoRoutingPolicyTests {
 	@Test
 	void onlyAutoRoutesEachStatement() {
 		for (NonTransactionalRoute route : NonTransactionalRoute.values()) {
-			assertThat(new RoutingPolicy(this.writer, List.of(this.reader), route).routesEachStatement())
+			assertThat(new ReadRoutePlanner(this.writer, List.of(this.reader), route).routesEachStatement())
 				.isEqualTo(route == NonTransactionalRoute.AUTO);
 		}
 	}
 
 	@Test
 	void plainReadsGoToAReaderEverythingElseToTheWriter() {
-		RoutingPolicy policy = new RoutingPolicy(this.writer, List.of(this.reader), NonTransactionalRoute.AUTO);
+		ReadRoutePlanner policy = new ReadRoutePlanner(this.writer, List.of(this.reader), NonTransactionalRoute.AUTO);
 		assertThat(policy.decideStatement(true).route()).isSameAs(this.reader);
 		assertThat(policy.decideStatement(true).reason()).isEqualTo(RouteReason.NON_TRANSACTIONAL);
 		assertThat(policy.decideStatement(false).route()).isSameAs(this.writer);
@@ -37,7 +37,7 @@ class AutoRoutingPolicyTests {
 
 	@Test
 	void workWhoseStatementsAreNotKnownGoesToTheWriterAndTransactionsAreUnchanged() {
-		RoutingPolicy policy = new RoutingPolicy(this.writer, List.of(this.reader), NonTransactionalRoute.AUTO);
+		ReadRoutePlanner policy = new ReadRoutePlanner(this.writer, List.of(this.reader), NonTransactionalRoute.AUTO);
 		assertThat(policy.decide(false, false).route()).isSameAs(this.writer);
 		assertThat(policy.decide(false, true).reason()).isEqualTo(RouteReason.READ_WRITE);
 		assertThat(policy.decide(true, true).route()).isSameAs(this.reader);
@@ -45,14 +45,14 @@ class AutoRoutingPolicyTests {
 
 	@Test
 	void aPlainReadWithoutReadersGoesToTheWriterSayingWhy() {
-		RoutingPolicy policy = new RoutingPolicy(this.writer, List.of(), NonTransactionalRoute.AUTO);
+		ReadRoutePlanner policy = new ReadRoutePlanner(this.writer, List.of(), NonTransactionalRoute.AUTO);
 		assertThat(policy.decideStatement(true).route()).isSameAs(this.writer);
 		assertThat(policy.decideStatement(true).reason()).isEqualTo(RouteReason.READER_DOWN);
 	}
 
 	@Test
 	void aRefusedWriteHasItsOwnWriterDecision() {
-		RoutingPolicy policy = new RoutingPolicy(this.writer, List.of(this.reader), NonTransactionalRoute.AUTO);
+		ReadRoutePlanner policy = new ReadRoutePlanner(this.writer, List.of(this.reader), NonTransactionalRoute.AUTO);
 		assertThat(policy.writerDecision(RouteReason.WRITE_REFUSED).route()).isSameAs(this.writer);
 		assertThat(policy.decisions()).extracting(RouteDecision::reason).contains(RouteReason.WRITE_REFUSED);
 	}

@@ -19,7 +19,7 @@ class WriterRoutingTests {
 
 	private final Route reader = Route.reader("one", "reader-one", new SimpleDriverDataSource());
 
-	private final RoutingPolicy policy = new RoutingPolicy(this.writer, List.of(this.reader),
+	private final ReadRoutePlanner policy = new ReadRoutePlanner(this.writer, List.of(this.reader),
 			NonTransactionalRoute.READER);
 
 	@Test

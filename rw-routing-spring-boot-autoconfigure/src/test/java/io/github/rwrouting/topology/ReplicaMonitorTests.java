@@ -8,12 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.rwrouting.routing.NonTransactionalRoute;
-import io.github.rwrouting.routing.Route;
-import io.github.rwrouting.routing.RoutingPolicy;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,8 +20,7 @@ class ReplicaMonitorTests {
 
 	@Test
 	void anErrorInAPollIsAFailedPollAndMonitoringGoesOn() {
-		Route writer = Route.writer("writer", new SimpleDriverDataSource());
-		RoutingPolicy policy = new RoutingPolicy(writer, List.of(), NonTransactionalRoute.WRITER);
+		ClusterState cluster = new ClusterState(NodeState.writer("writer"), List.of());
 		AtomicInteger polls = new AtomicInteger();
 		CountDownLatch firstPollSeen = new CountDownLatch(1);
 		NodeConnector connector = () -> {
@@ -45,17 +39,17 @@ class ReplicaMonitorTests {
 			}
 			throw new SQLException("Connection refused", "08001");
 		};
-		ReplicaMonitor monitor = new ReplicaMonitor(policy, Map.of(writer, connector),
+		ReplicaMonitor monitor = new ReplicaMonitor(cluster, Map.of("writer", connector),
 				new DialectResolver(DialectType.POSTGRESQL), Duration.ofMillis(100), Duration.ofSeconds(1),
 				(route) -> Duration.ofSeconds(1), List.of());
 		monitor.start();
 		try {
 			await().atMost(Duration.ofSeconds(30)).until(() -> polls.get() >= 2);
-			assertThat(monitor.status(writer).up()).isFalse();
-			assertThat(monitor.status(writer).error()).contains("NoClassDefFoundError");
+			assertThat(monitor.status("writer").up()).isFalse();
+			assertThat(monitor.status("writer").error()).contains("NoClassDefFoundError");
 			firstPollSeen.countDown();
 			await().atMost(Duration.ofSeconds(30)).until(() -> polls.get() >= 3);
-			assertThat(monitor.status(writer).error()).contains("SQLException");
+			assertThat(monitor.status("writer").error()).contains("SQLException");
 		}
 		finally {
 			monitor.stop();

@@ -10,6 +10,8 @@ import io.github.rwrouting.consistency.ConsistencyGuard;
 import io.github.rwrouting.consistency.ConsistencyMode;
 import io.github.rwrouting.consistency.ConsistencyToken;
 import io.github.rwrouting.consistency.ConsistencyTokenCodec;
+import io.github.rwrouting.topology.ClusterState;
+import io.github.rwrouting.topology.NodeState;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,7 @@ class ConsistencyFilterTests {
 			"a-test-signing-key-of-some-length".getBytes(StandardCharsets.UTF_8));
 
 	private final ConsistencyGuard guard = new ConsistencyGuard(ConsistencyMode.READ_YOUR_WRITES, this.context,
-			() -> null, () -> null, Duration.ZERO, Duration.ZERO, TTL, Duration.ofSeconds(2), List.of(), () -> NOW);
+			new ClusterState(NodeState.writer("writer"), List.of()), Duration.ZERO, Duration.ZERO, TTL, Duration.ofSeconds(2), List.of(), () -> NOW);
 
 	private final ConsistencyFilter filter = new ConsistencyFilter(this.context, this.codec, this.guard,
 			"X-RW-Consistency", "rw-consistency", TTL, () -> NOW);

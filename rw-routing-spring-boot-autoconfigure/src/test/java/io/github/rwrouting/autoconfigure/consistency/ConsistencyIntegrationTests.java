@@ -7,7 +7,7 @@ import java.util.List;
 
 import io.github.rwrouting.autoconfigure.ClusterProperties;
 import io.github.rwrouting.autoconfigure.Sql;
-import io.github.rwrouting.consistency.ClusterIdentity;
+import io.github.rwrouting.topology.ClusterIdentity;
 import io.github.rwrouting.consistency.ConsistencyContext;
 import io.github.rwrouting.consistency.ConsistencyToken;
 import io.github.rwrouting.consistency.ConsistencyTokenCodec;

@@ -58,7 +58,7 @@ class AutoConfigureReplicatedPostgresTests {
 	void theWriterIsThePrimaryAndEachStandbyIsAReader() {
 		assertThat(this.writer.getJdbcUrl()).isEqualTo(this.cluster.primary().jdbcUrl());
 		assertThat(this.dataSource).isInstanceOf(RoutingDataSource.class);
-		assertThat(((RoutingDataSource) this.dataSource).getPolicy().readers()).extracting(Route::name)
+		assertThat(((RoutingDataSource) this.dataSource).getPlanner().readers()).extracting(Route::name)
 			.containsExactly("replica1", "replica2");
 	}
 

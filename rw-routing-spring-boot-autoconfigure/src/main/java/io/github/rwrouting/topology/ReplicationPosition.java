@@ -1,4 +1,4 @@
-package io.github.rwrouting.consistency;
+package io.github.rwrouting.topology;
 
 /**
  * A point in a cluster's replication history: where a write committed, or how far a node has

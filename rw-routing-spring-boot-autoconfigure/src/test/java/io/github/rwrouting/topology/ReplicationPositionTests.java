@@ -1,4 +1,4 @@
-package io.github.rwrouting.consistency;
+package io.github.rwrouting.topology;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.github.rwrouting.consistency;
+package io.github.rwrouting.topology;
 
 /**
  * Which cluster, and which history of it, a commit position belongs to. A promotion starts a new

@@ -1,4 +1,4 @@
-package io.github.rwrouting.routing;
+package io.github.rwrouting.topology;
 
 /**
  * Told when a write fails on the writer with a read-only error although the transaction is not

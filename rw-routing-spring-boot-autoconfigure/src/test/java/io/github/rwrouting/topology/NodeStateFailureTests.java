@@ -1,4 +1,4 @@
-package io.github.rwrouting.routing;
+package io.github.rwrouting.topology;
 
 import java.time.Duration;
 
@@ -10,16 +10,16 @@ import static org.awaitility.Awaitility.await;
 /**
  * Reads that fail to use a reader exclude it for a backoff, whether or not a monitor watches it.
  */
-class ReaderHealthFailureTests {
+class NodeStateFailureTests {
 
 	@Test
 	void aFailedReadExcludesTheReaderUntilTheBackoffIsOverWithoutAMonitor() {
-		ReaderHealth health = new ReaderHealth(true);
+		NodeState health = NodeState.reader("one", true);
 		health.failureBackoff(Duration.ofMillis(300), Duration.ofSeconds(5));
 		long failedAt = System.nanoTime();
 		assertThat(health.connectionFailed()).isTrue();
 		assertThat(health.isAvailable()).isFalse();
-		assertThat(health.unavailableReason()).isEqualTo(RouteReason.READER_DOWN);
+		assertThat(health.unavailableReason()).isEqualTo(ExclusionReason.CONNECTION_FAILURES);
 		assertThat(health.isFailureBackoff()).isTrue();
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(health::isAvailable);
 		assertThat(Duration.ofNanos(System.nanoTime() - failedAt)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
@@ -27,7 +27,7 @@ class ReaderHealthFailureTests {
 
 	@Test
 	void concurrentFailuresWithinOneBackoffCountOnce() {
-		ReaderHealth health = new ReaderHealth(true);
+		NodeState health = NodeState.reader("one", true);
 		health.failureBackoff(Duration.ofSeconds(30), Duration.ofSeconds(60));
 		assertThat(health.connectionFailed()).isTrue();
 		assertThat(health.connectionFailed()).isFalse();
@@ -37,7 +37,7 @@ class ReaderHealthFailureTests {
 
 	@Test
 	void repeatedFailuresDoubleTheBackoff() {
-		ReaderHealth health = new ReaderHealth(true);
+		NodeState health = NodeState.reader("one", true);
 		health.failureBackoff(Duration.ofMillis(200), Duration.ofSeconds(30));
 		health.connectionFailed();
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(health::isAvailable);
@@ -49,7 +49,7 @@ class ReaderHealthFailureTests {
 
 	@Test
 	void aMonitoredReaderWaitsForTheMonitorToLetItRejoin() {
-		ReaderHealth health = new ReaderHealth(true);
+		NodeState health = NodeState.reader("one", true);
 		health.monitored();
 		health.failureBackoff(Duration.ofMillis(250), Duration.ofSeconds(5));
 		health.connectionFailed();

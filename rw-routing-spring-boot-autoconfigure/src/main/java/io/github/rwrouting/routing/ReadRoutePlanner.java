@@ -1,0 +1,367 @@
+package io.github.rwrouting.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.rwrouting.consistency.ConsistencyGuard;
+import io.github.rwrouting.consistency.ConsistencyMode;
+import io.github.rwrouting.consistency.ConsistencyOutcome;
+import io.github.rwrouting.consistency.ConsistencyToken;
+import io.github.rwrouting.topology.ClusterIdentity;
+import io.github.rwrouting.topology.ExclusionReason;
+import io.github.rwrouting.topology.NodeState;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * Decides where a connection goes, from what is known when its first statement runs: whether the
+ * work is read-only and runs in a transaction, what the scope's consistency token asks, and what
+ * the cluster state says of each reader. The one place that decides how a reader is chosen; the
+ * routed connection only carries out its {@link RoutePlan plans}. Pure logic: it reads the cluster
+ * state and the token, and never touches a database.
+ * <p>
+ * A read goes, in this order:
+ * <ol>
+ * <li>to the writer when a writer scope is active ({@link RouteReason#FORCED});</li>
+ * <li>to the writer when no reader may serve ({@link RouteReason#READER_DOWN},
+ * {@link RouteReason#LAG});</li>
+ * <li>to a reader picked by the {@link ReaderBalancing balancing} when the scope has no token, or a
+ * token this cluster has nothing to ask for;</li>
+ * <li>with a token: to the writer when no replica can be trusted with it (unknown cluster, time
+ * window, another timeline); else to a reader the monitor last saw past the write; else to the
+ * picked reader after one bounded check of its replay position, when its measured lag lets it
+ * catch up within {@code max-wait}; else to the writer ({@link RouteReason#CONSISTENCY}).</li>
+ * </ol>
+ *
+ * @author rw-routing
+ */
+public final class ReadRoutePlanner {
+
+	private static final RouteReason[] REASONS = RouteReason.values();
+
+	private static final ConsistencyOutcome[] OUTCOMES = ConsistencyOutcome.values();
+
+	private static final int NONE = -1;
+
+	private final Route writer;
+
+	private final List<Route> readers;
+
+	private final NodeState[] readerNodes;
+
+	private final ReaderBalancing balancing;
+
+	private final NonTransactionalRoute nonTransactionalRoute;
+
+	private final AtomicInteger next = new AtomicInteger();
+
+	// Plans are created once per route, reason and outcome, so that planning a read allocates
+	// nothing unless it needs a check.
+	private final RoutePlan[] writerPlans;
+
+	private final RoutePlan[] consistencyWriterPlans;
+
+	private final RoutePlan[][] readerPlans;
+
+	private final RoutePlan[][] caughtUpPlans;
+
+	/**
+	 * Create a planner that picks readers round-robin.
+	 * @param writer the writer route
+	 * @param readers the reader routes, possibly none
+	 * @param nonTransactionalRoute where work outside a transaction goes
+	 */
+	public ReadRoutePlanner(Route writer, List<Route> readers, NonTransactionalRoute nonTransactionalRoute) {
+		this(writer, readers, nonTransactionalRoute, ReaderBalancing.ROUND_ROBIN);
+	}
+
+	/**
+	 * Create a planner.
+	 * @param writer the writer route
+	 * @param readers the reader routes, possibly none
+	 * @param nonTransactionalRoute where work outside a transaction goes
+	 * @param balancing how to pick among the readers that may serve
+	 */
+	public ReadRoutePlanner(Route writer, List<Route> readers, NonTransactionalRoute nonTransactionalRoute,
+			ReaderBalancing balancing) {
+		Assert.isTrue(!writer.isReader(), "'writer' must be a writer route");
+		Assert.isTrue(readers.stream().allMatch(Route::isReader), "'readers' must all be reader routes");
+		this.writer = writer;
+		this.readers = List.copyOf(readers);
+		this.readerNodes = this.readers.stream().map(Route::node).toArray(NodeState[]::new);
+		this.balancing = balancing;
+		this.nonTransactionalRoute = nonTransactionalRoute;
+		this.writerPlans = plansFor(writer, null);
+		RouteDecision consistencyWriter = this.writerPlans[RouteReason.CONSISTENCY.ordinal()].decision();
+		this.consistencyWriterPlans = new RoutePlan[OUTCOMES.length];
+		for (ConsistencyOutcome outcome : OUTCOMES) {
+			this.consistencyWriterPlans[outcome.ordinal()] = new RoutePlan(consistencyWriter, outcome, null, 0);
+		}
+		this.readerPlans = new RoutePlan[this.readers.size()][];
+		this.caughtUpPlans = new RoutePlan[this.readers.size()][];
+		for (int i = 0; i < this.readers.size(); i++) {
+			this.readerPlans[i] = plansFor(this.readers.get(i), null);
+			this.caughtUpPlans[i] = new RoutePlan[REASONS.length];
+			for (RouteReason reason : REASONS) {
+				this.caughtUpPlans[i][reason.ordinal()] = new RoutePlan(this.readerPlans[i][reason.ordinal()].decision(),
+						ConsistencyOutcome.REPLICA_CAUGHT_UP, null, 0);
+			}
+		}
+	}
+
+	private static RoutePlan[] plansFor(Route route, @Nullable ConsistencyOutcome outcome) {
+		RoutePlan[] byReason = new RoutePlan[REASONS.length];
+		for (RouteReason reason : REASONS) {
+			byReason[reason.ordinal()] = new RoutePlan(new RouteDecision(route, reason), outcome, null, 0);
+		}
+		return byReason;
+	}
+
+	/**
+	 * Plan where a connection goes.
+	 * @param readOnly whether the work is read-only
+	 * @param inTransaction whether the work runs in a transaction
+	 * @param consistency read-after-write consistency, or {@code null} for none
+	 * @return the plan
+	 */
+	public RoutePlan plan(boolean readOnly, boolean inTransaction, @Nullable ConsistencyGuard consistency) {
+		if (readOnly) {
+			return planRead(RouteReason.READ_ONLY, consistency);
+		}
+		if (inTransaction) {
+			return this.writerPlans[RouteReason.READ_WRITE.ordinal()];
+		}
+		if (this.nonTransactionalRoute == NonTransactionalRoute.READER) {
+			return planRead(RouteReason.NON_TRANSACTIONAL, consistency);
+		}
+		return this.writerPlans[RouteReason.NON_TRANSACTIONAL.ordinal()];
+	}
+
+	/**
+	 * Plan where a statement outside a transaction goes when statements are routed one by one
+	 * ({@link NonTransactionalRoute#AUTO}).
+	 * @param plainRead whether the statement only reads
+	 * @param consistency read-after-write consistency, or {@code null} for none
+	 * @return a reader's plan (or the writer's when none may serve) for a plain read, else the
+	 * writer's
+	 */
+	public RoutePlan planStatement(boolean plainRead, @Nullable ConsistencyGuard consistency) {
+		return plainRead ? planRead(RouteReason.NON_TRANSACTIONAL, consistency)
+				: this.writerPlans[RouteReason.NON_TRANSACTIONAL.ordinal()];
+	}
+
+	/**
+	 * Decide where a connection goes, without read-after-write consistency.
+	 * @param readOnly whether the work is read-only
+	 * @param inTransaction whether the work runs in a transaction
+	 * @return the decision
+	 */
+	public RouteDecision decide(boolean readOnly, boolean inTransaction) {
+		return plan(readOnly, inTransaction, null).decision();
+	}
+
+	/**
+	 * Decide where a statement outside a transaction goes when statements are routed one by one,
+	 * without read-after-write consistency.
+	 * @param plainRead whether the statement only reads
+	 * @return the decision
+	 */
+	public RouteDecision decideStatement(boolean plainRead) {
+		return planStatement(plainRead, null).decision();
+	}
+
+	/**
+	 * Whether statements outside a transaction are routed one by one, by their SQL
+	 * ({@link NonTransactionalRoute#AUTO}).
+	 * @return whether they are
+	 */
+	public boolean routesEachStatement() {
+		return this.nonTransactionalRoute == NonTransactionalRoute.AUTO;
+	}
+
+	private RoutePlan planRead(RouteReason reason, @Nullable ConsistencyGuard consistency) {
+		if (WriterRouting.isActive()) {
+			return this.writerPlans[RouteReason.FORCED.ordinal()];
+		}
+		int reader = select(null);
+		if (reader == NONE) {
+			return this.writerPlans[unavailableReason().ordinal()];
+		}
+		ConsistencyToken.Entry required = (consistency != null) ? consistency.requirement() : null;
+		if (required == null) {
+			return this.readerPlans[reader][reason.ordinal()];
+		}
+		ConsistencyOutcome writerOnly = writerOnly(consistency, required);
+		if (writerOnly != null) {
+			return this.consistencyWriterPlans[writerOnly.ordinal()];
+		}
+		int caughtUp = select(required);
+		if (caughtUp != NONE) {
+			return this.caughtUpPlans[caughtUp][reason.ordinal()];
+		}
+		// A replica replays a commit about its lag after the commit.
+		long expectedWaitNanos = this.readerNodes[reader].lagNanos() - consistency.ageNanos(required);
+		if (required.position() < 0 || consistency.clusterState().dialect() == null
+				|| expectedWaitNanos > consistency.maxWaitNanos()) {
+			// Nothing to ask the replica about (Aurora, a failed capture), or at its measured lag it
+			// will not have the write within max-wait.
+			return this.consistencyWriterPlans[ConsistencyOutcome.WRITER_REPLICA_BEHIND.ordinal()];
+		}
+		return new RoutePlan(this.readerPlans[reader][reason.ordinal()].decision(), null, required,
+				expectedWaitNanos);
+	}
+
+	/**
+	 * Whether a read must go to the writer whatever the replicas have replayed.
+	 */
+	private static @Nullable ConsistencyOutcome writerOnly(ConsistencyGuard consistency,
+			ConsistencyToken.Entry required) {
+		if (consistency.isForUnknownCluster(required)) {
+			return ConsistencyOutcome.WRITER_UNKNOWN_CLUSTER;
+		}
+		if (consistency.mode() == ConsistencyMode.TIME_WINDOW) {
+			return ConsistencyOutcome.WRITER_TIME_WINDOW;
+		}
+		ClusterIdentity identity = consistency.clusterState().writerIdentity();
+		if (identity != null && required.clusterId() != ConsistencyToken.ANY_CLUSTER
+				&& required.timeline() != identity.timeline()) {
+			return ConsistencyOutcome.WRITER_STALE_TIMELINE;
+		}
+		return null;
+	}
+
+	/**
+	 * The planned check found the replica without the write (after waiting up to {@code max-wait}):
+	 * the read goes to the writer, and until the monitor measures the replica again it is taken to
+	 * stand still, so that it will not have a write of that age, nor one made since, within that
+	 * time. A following read of the same write, or of a younger one, then goes to the writer without
+	 * asking: at most one wasted round trip per replica and monitor interval instead of one per read.
+	 * Without a monitor nothing would lower the estimate again, so each read asks on its own.
+	 * @param plan the plan whose check failed
+	 * @param consistency the guard that ran the check
+	 * @return the writer's plan
+	 */
+	public RoutePlan checkFailed(RoutePlan plan, ConsistencyGuard consistency) {
+		ConsistencyToken.Entry check = plan.check();
+		if (check != null && consistency.remeasureNanos() > 0) {
+			plan.decision()
+				.route()
+				.node()
+				.lagsAtLeast(consistency.ageNanos(check) + consistency.maxWaitNanos() + consistency.remeasureNanos());
+		}
+		return this.consistencyWriterPlans[ConsistencyOutcome.WRITER_FALLBACK.ordinal()];
+	}
+
+	/**
+	 * A read could not get or use a connection of a reader: reads keep away from it for a backoff,
+	 * and this one goes to the writer.
+	 * @param reader the reader's route
+	 * @return the writer's decision
+	 */
+	public RouteDecision readerUnreachable(Route reader) {
+		// Every failed read counts, not only the monitor's polls: a saturated pool or a node that
+		// refuses the application keeps reads away for a backoff.
+		reader.node().connectionFailed();
+		return writerDecision(RouteReason.READER_DOWN);
+	}
+
+	/**
+	 * The index of a reader that may serve (and, for a write, that the monitor last saw past it),
+	 * or {@link #NONE}: round-robin, or the least lagging with ties taken in turn.
+	 */
+	private int select(ConsistencyToken.@Nullable Entry write) {
+		NodeState[] nodes = this.readerNodes;
+		int count = nodes.length;
+		if (count == 0) {
+			return NONE;
+		}
+		int start = (count == 1) ? 0 : Math.floorMod(this.next.getAndIncrement(), count);
+		int chosen = NONE;
+		long leastLag = Long.MAX_VALUE;
+		for (int i = 0; i < count; i++) {
+			int index = start + i;
+			if (index >= count) {
+				index -= count;
+			}
+			NodeState node = nodes[index];
+			if (node.isAvailable()
+					&& (write == null || node.hasReplayed(write.timeline(), write.position(), write.commitTimeMillis()))) {
+				if (this.balancing == ReaderBalancing.ROUND_ROBIN) {
+					return index;
+				}
+				long lag = node.lagNanos();
+				if (lag < leastLag) {
+					leastLag = lag;
+					chosen = index;
+				}
+			}
+		}
+		return chosen;
+	}
+
+	/**
+	 * Why no reader could be chosen: lag when a reader that is up lags, else reader-down.
+	 */
+	private RouteReason unavailableReason() {
+		for (NodeState node : this.readerNodes) {
+			if (node.unavailableReason() == ExclusionReason.LAG) {
+				return RouteReason.LAG;
+			}
+		}
+		return RouteReason.READER_DOWN;
+	}
+
+	/**
+	 * The writer's plan for a reason.
+	 * @param reason the reason
+	 * @return the plan
+	 */
+	public RoutePlan writerPlan(RouteReason reason) {
+		return this.writerPlans[reason.ordinal()];
+	}
+
+	/**
+	 * The writer decision for a reason.
+	 * @param reason the reason
+	 * @return the decision
+	 */
+	public RouteDecision writerDecision(RouteReason reason) {
+		return this.writerPlans[reason.ordinal()].decision();
+	}
+
+	/**
+	 * Every decision this planner can make, for metrics that register their meters up front.
+	 * @return the decisions
+	 */
+	public List<RouteDecision> decisions() {
+		List<RouteDecision> all = new ArrayList<>();
+		for (RoutePlan plan : this.writerPlans) {
+			all.add(plan.decision());
+		}
+		for (RoutePlan[] byReason : this.readerPlans) {
+			for (RoutePlan plan : byReason) {
+				all.add(plan.decision());
+			}
+		}
+		return all;
+	}
+
+	/**
+	 * The writer route.
+	 * @return the writer
+	 */
+	public Route writer() {
+		return this.writer;
+	}
+
+	/**
+	 * The reader routes, in configuration order.
+	 * @return the readers
+	 */
+	public List<Route> readers() {
+		return this.readers;
+	}
+
+}

@@ -1,0 +1,277 @@
+package io.github.rwrouting.topology;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.util.Assert;
+
+/**
+ * What is known of one node of the cluster (the writer's or a reader's): its role, replay position
+ * and lag as the replica monitor last saw them, and whether it may take reads, as last decided by
+ * the monitor and by the reads themselves. Written by the monitor and by reads that failed to use
+ * the node, read on every routing decision: plain volatile fields, no locking on the routing path.
+ * <p>
+ * A read that cannot get or use a connection of a reader (its pool timed out, the connection died)
+ * excludes the reader at once, for a backoff that doubles with each further failure, even when the
+ * monitor's own connection is fine (a saturated pool, a node that accepts the monitor but not the
+ * application). The monitor lets it rejoin only once the backoff is over; without a monitor it
+ * rejoins by itself then.
+ *
+ * @author rw-routing
+ */
+public final class NodeState {
+
+	private static final int MAX_BACKOFF_SHIFT = 20;
+
+	private final String name;
+
+	private final boolean writer;
+
+	private final boolean singleNode;
+
+	private volatile NodeStatus status;
+
+	private volatile boolean monitored;
+
+	private volatile long backoffNanos = TimeUnit.SECONDS.toNanos(1);
+
+	private volatile long maxBackoffNanos = TimeUnit.SECONDS.toNanos(30);
+
+	private volatile long excludedUntilNanos;
+
+	private volatile boolean failureExcluded;
+
+	// Guarded by this: only failures take the lock.
+	private int consecutiveFailures;
+
+	private long lastFailureNanos;
+
+	private volatile boolean available = true;
+
+	private volatile ExclusionReason unavailableReason = ExclusionReason.DOWN;
+
+	private volatile long lagNanos;
+
+	private volatile ReplicationPosition replayed = ReplicationPosition.UNKNOWN;
+
+	private volatile long appliedUntilMillis = Long.MIN_VALUE;
+
+	private NodeState(String name, boolean writer, boolean singleNode) {
+		Assert.hasText(name, "'name' must not be empty");
+		this.name = name;
+		this.writer = writer;
+		this.singleNode = singleNode;
+		this.status = NodeStatus.initial(name, writer);
+	}
+
+	/**
+	 * The state of the node behind the writer pool.
+	 * @param name the writer's name ({@code writer})
+	 * @return a new state
+	 */
+	public static NodeState writer(String name) {
+		return new NodeState(name, true, true);
+	}
+
+	/**
+	 * The state of a reader.
+	 * @param name the reader's configured name
+	 * @param singleNode whether every connection of the reader's pool reaches the node the monitor
+	 * watches (a replica's own address, not a load-balanced endpoint)
+	 * @return a new state
+	 */
+	public static NodeState reader(String name, boolean singleNode) {
+		return new NodeState(name, false, singleNode);
+	}
+
+	/**
+	 * The node's name: {@code writer}, or the reader's configured name.
+	 * @return the name
+	 */
+	public String name() {
+		return this.name;
+	}
+
+	/**
+	 * Whether this is the node behind the writer pool.
+	 * @return {@code true} for the writer
+	 */
+	public boolean isWriter() {
+		return this.writer;
+	}
+
+	/**
+	 * What the monitor last saw of the node.
+	 * @return the status
+	 */
+	public NodeStatus status() {
+		return this.status;
+	}
+
+	/**
+	 * Record what the monitor saw at its last poll.
+	 * @param status the status
+	 */
+	public void status(NodeStatus status) {
+		this.status = status;
+	}
+
+	/**
+	 * Record how far the node has replayed, as the monitor last saw it.
+	 * @param replayed the replayed position and its timeline, {@link ReplicationPosition#UNKNOWN}
+	 * when the database has none
+	 * @param appliedUntilMillis a time (epoch milliseconds) before which every commit is known to be
+	 * visible on the node
+	 */
+	public void replayed(ReplicationPosition replayed, long appliedUntilMillis) {
+		this.replayed = replayed;
+		this.appliedUntilMillis = appliedUntilMillis;
+	}
+
+	/**
+	 * Whether the node is known, without asking it, to show a write.
+	 * @param timeline the write's timeline
+	 * @param position the write's commit position, {@code -1} when it has none
+	 * @param commitTimeMillis the write's commit time
+	 * @return {@code true} if the monitor last saw the node past it on the write's timeline; never
+	 * by position when the reader's connections may reach other nodes than the monitor's
+	 */
+	public boolean hasReplayed(int timeline, long position, long commitTimeMillis) {
+		if (position >= 0) {
+			if (!this.singleNode) {
+				// The monitor saw one of the nodes behind the endpoint; the read may land on another.
+				return false;
+			}
+			ReplicationPosition node = this.replayed;
+			if (node.isKnown()) {
+				return node.includes(timeline, position);
+			}
+		}
+		return this.appliedUntilMillis >= commitTimeMillis;
+	}
+
+	/**
+	 * The node may serve reads.
+	 * @param lagNanos its current replication lag
+	 */
+	public void markAvailable(long lagNanos) {
+		this.lagNanos = lagNanos;
+		this.failureExcluded = false;
+		this.available = true;
+	}
+
+	/**
+	 * The node must not serve reads.
+	 * @param reason why
+	 * @param lagNanos its current replication lag, if known
+	 */
+	public void markUnavailable(ExclusionReason reason, long lagNanos) {
+		this.lagNanos = lagNanos;
+		this.unavailableReason = reason;
+		this.available = false;
+	}
+
+	/**
+	 * A read found the node behind: it is taken to lag this much until the monitor's next poll
+	 * measures it again.
+	 * @param lagNanos the lag it is taken to have
+	 */
+	public void lagsAtLeast(long lagNanos) {
+		// Racy by design: losing one of two concurrent raises only costs one wasted wait.
+		if (lagNanos > this.lagNanos) {
+			this.lagNanos = lagNanos;
+		}
+	}
+
+	/**
+	 * Whether the node may serve reads.
+	 * @return {@code true} if it may
+	 */
+	public boolean isAvailable() {
+		if (this.available) {
+			return true;
+		}
+		// Without a monitor nobody else lets a reader excluded for failures rejoin.
+		if (!this.monitored && this.failureExcluded && System.nanoTime() - this.excludedUntilNanos >= 0) {
+			this.failureExcluded = false;
+			this.available = true;
+			return true;
+		}
+		return false;
+	}
+
+	/**
+	 * How long reads are kept from the node after failures.
+	 * @param backoff the exclusion after a first failure, doubled with each further one
+	 * @param maxBackoff the longest exclusion
+	 */
+	public void failureBackoff(Duration backoff, Duration maxBackoff) {
+		this.backoffNanos = backoff.toNanos();
+		this.maxBackoffNanos = Math.max(maxBackoff.toNanos(), this.backoffNanos);
+	}
+
+	/**
+	 * A monitor decides when this node may serve reads again.
+	 */
+	public void monitored() {
+		this.monitored = true;
+	}
+
+	/**
+	 * A read could not get or use a connection to this node: keep reads away from it for a backoff.
+	 * Concurrent failures within one backoff count once.
+	 * @return {@code true} if this failure excluded the node (it was serving reads)
+	 */
+	public boolean connectionFailed() {
+		long now = System.nanoTime();
+		synchronized (this) {
+			if (this.failureExcluded && now - this.excludedUntilNanos < 0) {
+				return false;
+			}
+			if (now - this.lastFailureNanos > 2 * this.maxBackoffNanos) {
+				// Long enough without a failure: start again from the shortest backoff.
+				this.consecutiveFailures = 0;
+			}
+			int shift = Math.min(this.consecutiveFailures, MAX_BACKOFF_SHIFT);
+			this.consecutiveFailures++;
+			this.lastFailureNanos = now;
+			long backoff = Math.min(this.backoffNanos << shift, this.maxBackoffNanos);
+			this.excludedUntilNanos = now + backoff;
+			this.failureExcluded = true;
+		}
+		boolean wasAvailable = this.available;
+		this.unavailableReason = ExclusionReason.CONNECTION_FAILURES;
+		this.available = false;
+		return wasAvailable;
+	}
+
+	/**
+	 * Whether reads are kept away from the node because reads failed to use it recently.
+	 * @return {@code true} while the backoff after a failure runs
+	 */
+	public boolean isFailureBackoff() {
+		return this.failureExcluded && System.nanoTime() - this.excludedUntilNanos < 0;
+	}
+
+	/**
+	 * Why the node may not serve reads, when it may not.
+	 * @return the reason
+	 */
+	public ExclusionReason unavailableReason() {
+		return this.unavailableReason;
+	}
+
+	/**
+	 * The replication lag last measured, or raised by a read that found the node behind.
+	 * @return the lag in nanoseconds
+	 */
+	public long lagNanos() {
+		return this.lagNanos;
+	}
+
+	@Override
+	public String toString() {
+		return this.name;
+	}
+
+}

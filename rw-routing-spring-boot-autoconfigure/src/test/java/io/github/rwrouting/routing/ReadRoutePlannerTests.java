@@ -1,0 +1,354 @@
+package io.github.rwrouting.routing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sql.DataSource;
+
+import io.github.rwrouting.consistency.ConsistencyContext;
+import io.github.rwrouting.consistency.ConsistencyGuard;
+import io.github.rwrouting.consistency.ConsistencyMode;
+import io.github.rwrouting.consistency.ConsistencyOutcome;
+import io.github.rwrouting.consistency.ConsistencyToken;
+import io.github.rwrouting.topology.ClusterIdentity;
+import io.github.rwrouting.topology.ClusterState;
+import io.github.rwrouting.topology.ExclusionReason;
+import io.github.rwrouting.topology.PostgresDialect;
+import io.github.rwrouting.topology.ReplicationPosition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Pure routing rules, without a database: the plan for each combination of transaction flags,
+ * consistency token and cluster state. The database-backed behaviour is covered by the integration
+ * tests.
+ */
+class ReadRoutePlannerTests {
+
+	private static final long COMMITTED_AT = 1_000_000;
+
+	private static final Duration MAX_WAIT = Duration.ofMillis(20);
+
+	private static final Duration MONITOR_INTERVAL = Duration.ofSeconds(1);
+
+	private final Route writer = Route.writer("writer", dataSource());
+
+	private final Route reader1 = Route.reader("one", "reader-one", dataSource());
+
+	private final Route reader2 = Route.reader("two", "reader-two", dataSource());
+
+	private final Route reader3 = Route.reader("three", "reader-three", dataSource());
+
+	private final AtomicLong clock = new AtomicLong(COMMITTED_AT);
+
+	private final ConsistencyContext context = new ConsistencyContext();
+
+	private final ClusterState cluster = new ClusterState(this.writer.node(),
+			List.of(this.reader1.node(), this.reader2.node()), new PostgresDialect());
+
+	private final ConsistencyToken.Entry write = new ConsistencyToken.Entry(7, 1, 4096, COMMITTED_AT);
+
+	@AfterEach
+	void clearScope() {
+		this.context.set(null);
+	}
+
+	@Test
+	void readOnlyWorkGoesToAReader() {
+		ReadRoutePlanner policy = new ReadRoutePlanner(this.writer, List.of(this.reader1), NonTransactionalRoute.WRITER);
+		RouteDecision decision = policy.decide(true, true);
+		assertThat(decision.route()).isSameAs(this.reader1);
+		assertThat(decision.reason()).isEqualTo(RouteReason.READ_ONLY);
+	}
+
+	@Test
+	void readWriteTransactionGoesToTheWriter() {
+		ReadRoutePlanner policy = new ReadRoutePlanner(this.writer, List.of(this.reader1), NonTransactionalRoute.READER);
+		RouteDecision decision = policy.decide(false, true);
+		assertThat(decision.route()).isSameAs(this.writer);
+		assertThat(decision.reason()).isEqualTo(RouteReason.READ_WRITE);
+	}
+
+	@Test
+	void nonTransactionalWorkFollowsTheSetting() {
+		ReadRoutePlanner toWriter = new ReadRoutePlanner(this.writer, List.of(this.reader1), NonTransactionalRoute.WRITER);
+		ReadRoutePlanner toReader = new ReadRoutePlanner(this.writer, List.of(this.reader1), NonTransactionalRoute.READER);
+		assertThat(toWriter.decide(false, false).route()).isSameAs(this.writer);
+		assertThat(toWriter.decide(false, false).reason()).isEqualTo(RouteReason.NON_TRANSACTIONAL);
+		assertThat(toReader.decide(false, false).route()).isSameAs(this.reader1);
+		assertThat(toReader.decide(false, false).reason()).isEqualTo(RouteReason.NON_TRANSACTIONAL);
+	}
+
+	@Test
+	void readOnlyWorkFallsBackToTheWriterWithoutReaders() {
+		ReadRoutePlanner policy = new ReadRoutePlanner(this.writer, List.of(), NonTransactionalRoute.READER);
+		assertThat(policy.decide(true, true).route()).isSameAs(this.writer);
+		assertThat(policy.decide(true, true).reason()).isEqualTo(RouteReason.READER_DOWN);
+		assertThat(policy.decide(false, false).reason()).isEqualTo(RouteReason.READER_DOWN);
+	}
+
+	@Test
+	void readersTakeTurns() {
+		ReadRoutePlanner policy = new ReadRoutePlanner(this.writer, List.of(this.reader1, this.reader2),
+				NonTransactionalRoute.WRITER);
+		Set<Route> seen = new HashSet<>();
+		Route previous = null;
+		for (int i = 0; i < 10; i++) {
+			Route route = policy.decide(true, true).route();
+			assertThat(route).isNotSameAs(previous);
+			seen.add(route);
+			previous = route;
+		}
+		assertThat(seen).containsExactlyInAnyOrder(this.reader1, this.reader2);
+	}
+
+	@Test
+	void decisionsAreSharedSoRoutingAllocatesNothing() {
+		ReadRoutePlanner policy = new ReadRoutePlanner(this.writer, List.of(this.reader1), NonTransactionalRoute.WRITER);
+		assertThat(policy.decide(true, true)).isSameAs(policy.decide(true, true));
+		assertThat(policy.decide(false, true)).isSameAs(policy.decide(false, true));
+	}
+
+	@Test
+	void rejectsAReaderAsWriter() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new ReadRoutePlanner(this.reader1, List.of(), NonTransactionalRoute.WRITER));
+	}
+
+	@Test
+	void roundRobinSkipsUnavailableReaders() {
+		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, List.of(this.reader1, this.reader2, this.reader3),
+				NonTransactionalRoute.WRITER);
+		this.reader2.node().markUnavailable(ExclusionReason.LAG, 5);
+		List<Route> chosen = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			chosen.add(planner.decide(true, true).route());
+		}
+		assertThat(chosen).doesNotContain(this.reader2).contains(this.reader1, this.reader3);
+	}
+
+	@Test
+	void leastLagPicksTheReaderClosestToTheWriter() {
+		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, List.of(this.reader1, this.reader2, this.reader3),
+				NonTransactionalRoute.WRITER, ReaderBalancing.LEAST_LAG);
+		this.reader1.node().markAvailable(300);
+		this.reader2.node().markAvailable(100);
+		this.reader3.node().markAvailable(200);
+		for (int i = 0; i < 5; i++) {
+			assertThat(planner.decide(true, true).route()).isSameAs(this.reader2);
+		}
+	}
+
+	@Test
+	void leastLagTakesTurnsOnTies() {
+		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, List.of(this.reader1, this.reader2),
+				NonTransactionalRoute.WRITER, ReaderBalancing.LEAST_LAG);
+		Set<Route> chosen = new HashSet<>();
+		for (int i = 0; i < 4; i++) {
+			chosen.add(planner.decide(true, true).route());
+		}
+		assertThat(chosen).containsExactlyInAnyOrder(this.reader1, this.reader2);
+	}
+
+	@Test
+	void everyReaderOutGoesToTheWriterWithTheReason() {
+		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, List.of(this.reader1, this.reader2),
+				NonTransactionalRoute.WRITER);
+		this.reader1.node().markUnavailable(ExclusionReason.DOWN, 0);
+		this.reader2.node().markUnavailable(ExclusionReason.NOT_A_REPLICA, 0);
+		assertThat(planner.decide(true, true)).isSameAs(planner.writerDecision(RouteReason.READER_DOWN));
+		this.reader2.node().markUnavailable(ExclusionReason.LAG, 0);
+		assertThat(planner.decide(true, true)).isSameAs(planner.writerDecision(RouteReason.LAG));
+	}
+
+	@Test
+	void aWriterScopeSendsReadsToTheWriter() {
+		ReadRoutePlanner planner = planner();
+		RouteDecision decision = WriterRouting.call(() -> planner.decide(true, true));
+		assertThat(decision).isSameAs(planner.writerDecision(RouteReason.FORCED));
+	}
+
+	@Test
+	void anUnreachableReaderIsKeptFromReadsAndTheReadGoesToTheWriter() {
+		ReadRoutePlanner planner = planner();
+		RouteDecision fallback = planner.readerUnreachable(this.reader1);
+		assertThat(fallback).isSameAs(planner.writerDecision(RouteReason.READER_DOWN));
+		for (int i = 0; i < 4; i++) {
+			assertThat(planner.decide(true, true).route()).isSameAs(this.reader2);
+		}
+	}
+
+	@Test
+	void withoutATokenAReadGoesToAReaderWithoutACheck() {
+		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, List.of(this.reader1), NonTransactionalRoute.WRITER);
+		ConsistencyGuard guard = guard(MONITOR_INTERVAL);
+		RoutePlan plan = planner.plan(true, true, guard);
+		assertThat(plan.decision().route()).isSameAs(this.reader1);
+		assertThat(plan.check()).isNull();
+		assertThat(plan.outcome()).isNull();
+		assertThat(planner.plan(true, true, guard)).as("shared: planning allocates nothing").isSameAs(plan);
+	}
+
+	@Test
+	void aReaderTheMonitorSawPastTheWriteServesWithoutACheck() {
+		ReadRoutePlanner planner = planner();
+		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
+		this.reader2.node().replayed(new ReplicationPosition(1, 8192), COMMITTED_AT - 500);
+		this.context.set(token(this.write));
+		for (int i = 0; i < 4; i++) {
+			RoutePlan plan = planner.plan(true, true, guard(MONITOR_INTERVAL));
+			assertThat(plan.decision().route()).isSameAs(this.reader2);
+			assertThat(plan.decision().reason()).isEqualTo(RouteReason.READ_ONLY);
+			assertThat(plan.check()).isNull();
+			assertThat(plan.outcome()).isEqualTo(ConsistencyOutcome.REPLICA_CAUGHT_UP);
+		}
+	}
+
+	@Test
+	void aReaderExpectedToCatchUpWithinMaxWaitIsCheckedFirst() {
+		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, List.of(this.reader1), NonTransactionalRoute.WRITER);
+		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
+		this.reader1.node().markAvailable(millis(25));
+		this.context.set(token(this.write));
+		this.clock.set(COMMITTED_AT + 5);
+		RoutePlan plan = planner.plan(true, true, guard(MONITOR_INTERVAL));
+		assertThat(plan.decision().route()).as("expected in 20 ms: worth waiting for").isSameAs(this.reader1);
+		assertThat(plan.check()).isEqualTo(this.write);
+		assertThat(plan.expectedWaitNanos()).isEqualTo(millis(20));
+		assertThat(plan.outcome()).isNull();
+		this.reader1.node().markAvailable(millis(26));
+		assertThat(planner.plan(true, true, guard(MONITOR_INTERVAL)).outcome()).as("expected in 21 ms: not within max-wait")
+			.isEqualTo(ConsistencyOutcome.WRITER_REPLICA_BEHIND);
+		this.reader1.node().markAvailable(millis(200));
+		this.clock.set(COMMITTED_AT + 500);
+		RoutePlan older = planner.plan(true, true, guard(MONITOR_INTERVAL));
+		assertThat(older.check()).as("a write older than the lag is worth asking about").isEqualTo(this.write);
+		assertThat(older.expectedWaitNanos()).isEqualTo(millis(-300));
+	}
+
+	@Test
+	void aWriteWithoutPositionIsNeverAskedAbout() {
+		ReadRoutePlanner planner = planner();
+		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
+		this.context.set(token(new ConsistencyToken.Entry(7, 1, -1, COMMITTED_AT)));
+		this.clock.set(COMMITTED_AT + 500);
+		RoutePlan plan = planner.plan(true, true, guard(MONITOR_INTERVAL));
+		assertThat(plan.decision()).isSameAs(planner.writerDecision(RouteReason.CONSISTENCY));
+		assertThat(plan.outcome()).isEqualTo(ConsistencyOutcome.WRITER_REPLICA_BEHIND);
+	}
+
+	@Test
+	void aReaderFoundWithoutTheWriteIsTakenToStandStillUntilTheMonitorMeasuresAgain() {
+		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, List.of(this.reader1), NonTransactionalRoute.WRITER);
+		ConsistencyGuard guard = guard(MONITOR_INTERVAL);
+		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
+		this.context.set(token(this.write));
+		this.clock.set(COMMITTED_AT + 30);
+		RoutePlan checked = planner.plan(true, true, guard);
+		assertThat(checked.check()).isEqualTo(this.write);
+		RoutePlan fallback = planner.checkFailed(checked, guard);
+		assertThat(fallback.decision()).isSameAs(planner.writerDecision(RouteReason.CONSISTENCY));
+		assertThat(fallback.outcome()).isEqualTo(ConsistencyOutcome.WRITER_FALLBACK);
+		assertThat(this.reader1.node().lagNanos()).isEqualTo(millis(30) + MAX_WAIT.toNanos() + MONITOR_INTERVAL.toNanos());
+		// The next read of the same write, or of one as young, before the monitor's next poll: not asked.
+		for (long later : new long[] { 0, 5, 500, MONITOR_INTERVAL.toMillis() - 1 }) {
+			this.clock.set(COMMITTED_AT + 30 + later);
+			assertThat(planner.plan(true, true, guard).outcome()).as("%d ms later", later)
+				.isEqualTo(ConsistencyOutcome.WRITER_REPLICA_BEHIND);
+		}
+		this.context.set(token(new ConsistencyToken.Entry(7, 1, 8192, COMMITTED_AT + 20)));
+		assertThat(planner.plan(true, true, guard).outcome()).isEqualTo(ConsistencyOutcome.WRITER_REPLICA_BEHIND);
+	}
+
+	@Test
+	void withoutAMonitorAReaderFoundBehindIsAskedAgainNextTime() {
+		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, List.of(this.reader1), NonTransactionalRoute.WRITER);
+		ConsistencyGuard unmonitored = guard(Duration.ZERO);
+		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
+		this.context.set(token(this.write));
+		this.clock.set(COMMITTED_AT + 30);
+		planner.checkFailed(planner.plan(true, true, unmonitored), unmonitored);
+		assertThat(this.reader1.node().lagNanos()).as("nothing would ever lower it again").isZero();
+		assertThat(planner.plan(true, true, unmonitored).check()).isEqualTo(this.write);
+	}
+
+	@Test
+	void aTokenFromAnotherTimelineThanTheWritersGoesToTheWriter() {
+		ReadRoutePlanner planner = planner();
+		this.cluster.writerIdentified(new ClusterIdentity(7, 2));
+		this.context.set(token(this.write));
+		RoutePlan plan = planner.plan(true, true, guard(MONITOR_INTERVAL));
+		assertThat(plan.decision()).isSameAs(planner.writerDecision(RouteReason.CONSISTENCY));
+		assertThat(plan.outcome()).isEqualTo(ConsistencyOutcome.WRITER_STALE_TIMELINE);
+		this.context.set(token(new ConsistencyToken.Entry(7, 2, 4096, COMMITTED_AT)));
+		assertThat(planner.plan(true, true, guard(MONITOR_INTERVAL)).decision().route().isReader()).isTrue();
+	}
+
+	@Test
+	void aTokenReadBeforeTheClusterIsKnownGoesToTheWriter() {
+		ReadRoutePlanner planner = planner();
+		this.context.set(token(this.write));
+		RoutePlan plan = planner.plan(true, true, guard(MONITOR_INTERVAL));
+		assertThat(plan.decision()).isSameAs(planner.writerDecision(RouteReason.CONSISTENCY));
+		assertThat(plan.outcome()).isEqualTo(ConsistencyOutcome.WRITER_UNKNOWN_CLUSTER);
+	}
+
+	@Test
+	void inTheTimeWindowReadsGoToTheWriterThenToReadersAgain() {
+		ReadRoutePlanner planner = planner();
+		ConsistencyGuard window = new ConsistencyGuard(ConsistencyMode.TIME_WINDOW, this.context, this.cluster, MAX_WAIT,
+				MONITOR_INTERVAL, Duration.ofMinutes(1), Duration.ofSeconds(2), List.of(), this.clock::get);
+		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
+		this.context.set(token(this.write));
+		this.clock.set(COMMITTED_AT + 1999);
+		assertThat(planner.plan(true, true, window).outcome()).isEqualTo(ConsistencyOutcome.WRITER_TIME_WINDOW);
+		this.clock.set(COMMITTED_AT + 2000);
+		RoutePlan after = planner.plan(true, true, window);
+		assertThat(after.decision().route().isReader()).isTrue();
+		assertThat(after.outcome()).isNull();
+	}
+
+	@Test
+	void aTokenNeverKeepsAReadFromTheWriterOrWritesFromIt() {
+		ReadRoutePlanner planner = planner();
+		this.context.set(token(this.write));
+		this.reader1.node().markUnavailable(ExclusionReason.DOWN, 0);
+		this.reader2.node().markUnavailable(ExclusionReason.DOWN, 0);
+		assertThat(planner.plan(true, true, guard(MONITOR_INTERVAL)))
+			.as("no reader: the writer, not a consistency fallback")
+			.isSameAs(planner.writerPlan(RouteReason.READER_DOWN));
+		assertThat(planner.plan(false, true, guard(MONITOR_INTERVAL))).isSameAs(planner.writerPlan(RouteReason.READ_WRITE));
+	}
+
+	private ReadRoutePlanner planner() {
+		return new ReadRoutePlanner(this.writer, List.of(this.reader1, this.reader2), NonTransactionalRoute.WRITER);
+	}
+
+	private ConsistencyGuard guard(Duration remeasureInterval) {
+		return new ConsistencyGuard(ConsistencyMode.READ_YOUR_WRITES, this.context, this.cluster, MAX_WAIT,
+				remeasureInterval, Duration.ofMinutes(1), Duration.ofSeconds(2), List.of(), this.clock::get);
+	}
+
+	private ConsistencyToken token(ConsistencyToken.Entry entry) {
+		return new ConsistencyToken(List.of(entry), COMMITTED_AT + 60_000);
+	}
+
+	private static long millis(long millis) {
+		return TimeUnit.MILLISECONDS.toNanos(millis);
+	}
+
+	private static DataSource dataSource() {
+		return new SimpleDriverDataSource();
+	}
+
+}
