@@ -11,6 +11,7 @@ import com.zaxxer.hikari.util.DriverDataSource;
 import io.github.rwrouting.autoconfigure.RwRoutingProperties.Reader;
 import org.jspecify.annotations.Nullable;
 import io.github.rwrouting.autoconfigure.RwRoutingProperties.ReaderPool;
+import io.github.rwrouting.failover.AwsJdbcWrapperSettings;
 import io.github.rwrouting.failover.ReaderConnections;
 
 import org.springframework.boot.context.properties.bind.BindHandler;
@@ -120,6 +121,8 @@ final class RoutingPools {
 			pool.setDriverClassName(driverClassName);
 		}
 		pool.setPoolName(readerPoolName(name));
+		// The keys themselves, not the bound HikariConfig of the properties: only the settings given
+		// for the reader override the writer's; an unknown key fails naming itself.
 		this.binder.bind(prefix + ".hikari", Bindable.ofInstance(pool),
 				new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
 		pool.setReadOnly(true);
@@ -167,7 +170,7 @@ final class RoutingPools {
 		}
 	}
 
-	private static String firstNonNull(String first, String second) {
+	private static @Nullable String firstNonNull(@Nullable String first, @Nullable String second) {
 		return (first != null) ? first : second;
 	}
 

@@ -2,7 +2,9 @@ package io.github.rwrouting.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -17,8 +19,10 @@ import io.github.rwrouting.routing.RoutingDataSource;
 import io.github.rwrouting.topology.ClusterState;
 import io.github.rwrouting.topology.DialectResolver;
 import io.github.rwrouting.topology.DialectType;
+import io.github.rwrouting.topology.MonitorConnectors;
 import io.github.rwrouting.topology.NodeState;
 import io.github.rwrouting.topology.ReaderDownListener;
+import io.github.rwrouting.topology.ReaderEndpoint;
 import io.github.rwrouting.topology.ReplicaMonitor;
 import io.github.rwrouting.topology.WriterDemotionListener;
 import io.github.rwrouting.topology.WriterRoleListener;
@@ -111,15 +115,23 @@ public final class RwRoutingAutoConfiguration {
 				dialectResolver(properties).forUrl(writer.getJdbcUrl()));
 	}
 
+	/**
+	 * Where each connection goes; a bean of its own so that the routing {@code dataSource} and the
+	 * metrics (one of the data source's route listeners) both get it without a cycle.
+	 */
 	@Bean
-	RoutingDataSource dataSource(@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer,
-			RwRoutingProperties properties, ReaderDataSources readerDataSources, ClusterState cluster,
-			ObjectProvider<RouteListener> listeners, ConsistencyGuard consistency,
-			ObjectProvider<WriterDemotionListener> demotionListeners) {
+	ReadRoutePlanner rwRoutingReadRoutePlanner(@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer,
+			RwRoutingProperties properties, ReaderDataSources readerDataSources, ClusterState cluster) {
 		List<Route> readers = new ArrayList<>();
 		readerDataSources.forEach((name, reader) -> readers.add(Route.to(reader.getPoolName(), reader, cluster.node(name))));
-		ReadRoutePlanner planner = new ReadRoutePlanner(Route.to(writer.getPoolName(), writer, cluster.writer()),
-				readers, properties.getNonTransactional(), properties.getBalancing());
+		return new ReadRoutePlanner(Route.to(writer.getPoolName(), writer, cluster.writer()), readers,
+				properties.getNonTransactional(), properties.getBalancing());
+	}
+
+	@Bean
+	RoutingDataSource dataSource(@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer,
+			ReadRoutePlanner planner, ObjectProvider<RouteListener> listeners, ConsistencyGuard consistency,
+			ObjectProvider<WriterDemotionListener> demotionListeners) {
 		return new RoutingDataSource(planner, listeners.orderedStream().toList(), writer.isAutoCommit(), consistency,
 				demotionListeners.orderedStream().toList());
 	}
@@ -131,7 +143,8 @@ public final class RwRoutingAutoConfiguration {
 
 	@Bean
 	@ConditionalOnBooleanProperty(name = "rw-routing.monitor.enabled", matchIfMissing = true)
-	ReplicaMonitor rwRoutingReplicaMonitor(ClusterState cluster, RoutingDataSource dataSource,
+	ReplicaMonitor rwRoutingReplicaMonitor(ClusterState cluster,
+			@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer, ReaderDataSources readerDataSources,
 			RwRoutingProperties properties,
 			ObjectProvider<WriterRoleListener> writerRoleListeners,
 			ObjectProvider<ReaderDownListener> readerDownListeners) {
@@ -143,7 +156,10 @@ public final class RwRoutingAutoConfiguration {
 		}
 		DialectResolver dialectResolver = dialectResolver(properties);
 		Duration timeout = properties.getMonitor().getTimeout();
-		return new ReplicaMonitor(cluster, MonitorConnectors.of(dataSource.getPlanner(), dialectResolver, timeout),
+		Map<String, HikariDataSource> pools = new LinkedHashMap<>();
+		pools.put(cluster.writer().name(), writer);
+		readerDataSources.forEach(pools::put);
+		return new ReplicaMonitor(cluster, MonitorConnectors.of(pools, dialectResolver, timeout),
 				dialectResolver, interval, timeout, (reader) -> maxLag(properties, reader),
 				writerRoleListeners.orderedStream().toList(), readerDownListeners.orderedStream().toList());
 	}

@@ -3,6 +3,7 @@ package io.github.rwrouting.autoconfigure;
 import io.github.rwrouting.failover.WriterPoolEvictor;
 import io.github.rwrouting.metrics.FailoverMetrics;
 import io.github.rwrouting.metrics.RoutingMetrics;
+import io.github.rwrouting.routing.ReadRoutePlanner;
 import io.github.rwrouting.routing.RoutingDataSource;
 import io.github.rwrouting.topology.ReplicaMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,9 +27,8 @@ import org.springframework.context.annotation.Bean;
 public final class RwRoutingMetricsAutoConfiguration {
 
 	@Bean
-	RoutingMetrics rwRoutingMetrics(ObjectProvider<RoutingDataSource> dataSource,
-			ObjectProvider<ReplicaMonitor> monitor) {
-		return new RoutingMetrics(() -> dataSource.getObject().getPlanner(), monitor::getIfAvailable);
+	RoutingMetrics rwRoutingMetrics(ReadRoutePlanner planner, ObjectProvider<ReplicaMonitor> monitor) {
+		return new RoutingMetrics(() -> planner, monitor::getIfAvailable);
 	}
 
 	@Bean(RwRoutingFailoverConfiguration.FAILOVER_RETRY_LISTENER_BEAN_NAME)

@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import com.zaxxer.hikari.HikariConfig;
 import io.github.rwrouting.consistency.ConsistencyMode;
 import io.github.rwrouting.routing.NonTransactionalRoute;
 import io.github.rwrouting.routing.ReaderBalancing;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * Configuration properties for read/write routing. The writer is configured with Spring Boot's own
@@ -156,10 +158,11 @@ public class RwRoutingProperties {
 		private @Nullable String driverClassName;
 
 		/**
-		 * Hikari settings for this reader's pool, with the names of spring.datasource.hikari.* (for
-		 * example maximum-pool-size). Settings not given here are taken from spring.datasource.hikari.*.
+		 * Hikari settings for this reader's pool, as spring.datasource.hikari.* (for example
+		 * maximum-pool-size). Settings not given here are taken from spring.datasource.hikari.*.
 		 */
-		private final Map<String, String> hikari = new LinkedHashMap<>();
+		@NestedConfigurationProperty
+		private final HikariConfig hikari = new HikariConfig();
 
 		/**
 		 * Replication lag past which this reader stops receiving reads. Defaults to
@@ -209,7 +212,13 @@ public class RwRoutingProperties {
 			this.driverClassName = driverClassName;
 		}
 
-		public Map<String, String> getHikari() {
+		/**
+		 * The reader's Hikari settings as bound, which checks their names' types at startup. The
+		 * pool is built from the property keys themselves (see {@code RoutingPools}), so that only the
+		 * settings given here override those of spring.datasource.hikari.*.
+		 * @return the settings
+		 */
+		public HikariConfig getHikari() {
 			return this.hikari;
 		}
 

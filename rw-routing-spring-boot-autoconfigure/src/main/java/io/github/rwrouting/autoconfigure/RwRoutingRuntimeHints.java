@@ -1,6 +1,7 @@
 package io.github.rwrouting.autoconfigure;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.rwrouting.failover.AwsJdbcWrapperSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.hint.MemberCategory;

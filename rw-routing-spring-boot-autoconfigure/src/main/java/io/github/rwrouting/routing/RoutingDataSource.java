@@ -192,7 +192,7 @@ public class RoutingDataSource implements DataSource {
 	}
 
 	@Override
-	public PrintWriter getLogWriter() {
+	public @Nullable PrintWriter getLogWriter() {
 		return null;
 	}
 

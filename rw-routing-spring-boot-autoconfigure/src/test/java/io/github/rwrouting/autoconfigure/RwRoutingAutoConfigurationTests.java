@@ -189,6 +189,27 @@ class RwRoutingAutoConfigurationTests {
 	}
 
 	@Test
+	void readerHikariSettingsAreBoundToHikarisOwnType() {
+		this.runner.withPropertyValues("rw-routing.readers.a.url=jdbc:postgresql://a.example.com/app",
+				"rw-routing.readers.a.hikari.maximum-pool-size=3",
+				"rw-routing.readers.a.hikari.data-source-properties.prepareThreshold=0")
+			.run((context) -> {
+				RwRoutingProperties.Reader reader = context.getBean(RwRoutingProperties.class).getReaders().get("a");
+				assertThat(reader.getHikari().getMaximumPoolSize()).isEqualTo(3);
+				assertThat(reader.getHikari().getDataSourceProperties()).containsEntry("prepareThreshold", "0");
+			});
+	}
+
+	@Test
+	void readerHikariValueHikariRefusesFailsAtStartupNamingTheProperty() {
+		this.runner.withPropertyValues("rw-routing.readers.a.url=jdbc:postgresql://a.example.com/app",
+				"rw-routing.readers.a.hikari.maximum-pool-size=many")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("rw-routing.readers.a.hikari.maximum-pool-size"));
+	}
+
+	@Test
 	void unknownNonTransactionalValueFailsAtStartup() {
 		this.runner.withPropertyValues(READER, "rw-routing.non-transactional=replica")
 			.run((context) -> assertThat(context).hasFailed()

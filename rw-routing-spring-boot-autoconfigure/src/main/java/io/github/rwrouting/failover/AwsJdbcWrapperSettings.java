@@ -1,4 +1,4 @@
-package io.github.rwrouting.autoconfigure;
+package io.github.rwrouting.failover;
 
 import java.net.URI;
 import java.util.Properties;
@@ -15,13 +15,17 @@ import com.zaxxer.hikari.HikariDataSource;
  *
  * @author rw-routing
  */
-final class AwsJdbcWrapperSettings {
+public final class AwsJdbcWrapperSettings {
 
 	static final String URL_PREFIX = "jdbc:aws-wrapper:";
 
 	static final String PLUGINS = "initialConnection,auroraConnectionTracker,failover2,efm2";
 
-	static final String EXCEPTION_OVERRIDE = "software.amazon.jdbc.util.HikariCPSQLException";
+	/**
+	 * The wrapper's Hikari exception override, which keeps its failover errors from evicting
+	 * connections.
+	 */
+	public static final String EXCEPTION_OVERRIDE = "software.amazon.jdbc.util.HikariCPSQLException";
 
 	private AwsJdbcWrapperSettings() {
 	}
@@ -30,11 +34,21 @@ final class AwsJdbcWrapperSettings {
 		return jdbcUrl != null && jdbcUrl.startsWith(URL_PREFIX);
 	}
 
-	static void applyToWriter(HikariDataSource pool, String writerUrl) {
+	/**
+	 * Configure the writer pool, when its URL goes through the wrapper.
+	 * @param pool the writer pool
+	 * @param writerUrl the writer's JDBC URL
+	 */
+	public static void applyToWriter(HikariDataSource pool, String writerUrl) {
 		apply(pool, writerUrl, "strict-writer");
 	}
 
-	static void applyToReader(HikariDataSource pool, String writerUrl) {
+	/**
+	 * Configure a reader pool, when its URL goes through the wrapper.
+	 * @param pool the reader pool
+	 * @param writerUrl the writer's JDBC URL, whose host names the cluster
+	 */
+	public static void applyToReader(HikariDataSource pool, String writerUrl) {
 		apply(pool, writerUrl, "strict-reader");
 	}
 

@@ -1,4 +1,4 @@
-package io.github.rwrouting.autoconfigure;
+package io.github.rwrouting.topology;
 
 import org.junit.jupiter.api.Test;
 

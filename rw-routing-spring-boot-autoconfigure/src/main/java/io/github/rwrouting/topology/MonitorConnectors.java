@@ -1,19 +1,14 @@
-package io.github.rwrouting.autoconfigure;
+package io.github.rwrouting.topology;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.DriverDataSource;
-import io.github.rwrouting.routing.Route;
-import io.github.rwrouting.routing.ReadRoutePlanner;
-import io.github.rwrouting.topology.DatabaseDialect;
-import io.github.rwrouting.topology.DialectResolver;
-import io.github.rwrouting.topology.NodeConnector;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -23,7 +18,7 @@ import org.apache.commons.logging.LogFactory;
  *
  * @author rw-routing
  */
-final class MonitorConnectors {
+public final class MonitorConnectors {
 
 	private static final Log logger = LogFactory.getLog(MonitorConnectors.class);
 
@@ -31,19 +26,24 @@ final class MonitorConnectors {
 	}
 
 	/**
-	 * A connector per node, by node name, or none when a pool's database cannot be monitored (the monitor then
-	 * stays idle and every reader keeps serving).
+	 * A connector per node, by node name, or none when a pool's database cannot be monitored (the
+	 * monitor then stays idle and every reader keeps serving).
+	 * @param pools each node's pool, by node name, the writer first
+	 * @param dialectResolver the dialect to use or detect
+	 * @param timeout how long one poll may take
+	 * @return the connectors
 	 */
-	static Map<String, NodeConnector> of(ReadRoutePlanner planner, DialectResolver dialectResolver, Duration timeout) {
+	public static Map<String, NodeConnector> of(Map<String, ? extends DataSource> pools,
+			DialectResolver dialectResolver, Duration timeout) {
 		Map<String, NodeConnector> connectors = new LinkedHashMap<>();
-		for (Route route : routes(planner)) {
-			if (!(route.dataSource() instanceof HikariDataSource pool) || pool.getJdbcUrl() == null) {
-				logger.info("rw-routing monitoring is off: pool " + route.poolName() + " has no JDBC URL");
+		for (Map.Entry<String, ? extends DataSource> node : pools.entrySet()) {
+			if (!(node.getValue() instanceof HikariDataSource pool) || pool.getJdbcUrl() == null) {
+				logger.info("rw-routing monitoring is off: the pool of " + node.getKey() + " has no JDBC URL");
 				return Map.of();
 			}
 			DatabaseDialect dialect = dialectResolver.forUrl(pool.getJdbcUrl());
 			if (dialect == null) {
-				logger.info("rw-routing monitoring is off: no dialect for the database of pool " + route.poolName()
+				logger.info("rw-routing monitoring is off: no dialect for the database of pool " + pool.getPoolName()
 						+ " (set rw-routing.dialect if it is PostgreSQL-compatible)");
 				return Map.of();
 			}
@@ -52,16 +52,9 @@ final class MonitorConnectors {
 			properties.putAll(dialect.monitorConnectionProperties(timeout));
 			DriverDataSource driver = new DriverDataSource(pool.getJdbcUrl(), pool.getDriverClassName(), properties,
 					pool.getUsername(), pool.getPassword());
-			connectors.put(route.name(), driver::getConnection);
+			connectors.put(node.getKey(), driver::getConnection);
 		}
 		return connectors;
-	}
-
-	private static List<Route> routes(ReadRoutePlanner planner) {
-		List<Route> routes = new ArrayList<>();
-		routes.add(planner.writer());
-		routes.addAll(planner.readers());
-		return routes;
 	}
 
 }

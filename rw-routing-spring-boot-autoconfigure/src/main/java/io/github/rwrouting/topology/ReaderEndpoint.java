@@ -1,4 +1,4 @@
-package io.github.rwrouting.autoconfigure;
+package io.github.rwrouting.topology;
 
 import java.util.Locale;
 
@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @author rw-routing
  */
-final class ReaderEndpoint {
+public final class ReaderEndpoint {
 
 	// Aurora reader and custom endpoints, and RDS Proxy endpoints, spread connections over instances.
 	private static final String[] SPREADING_HOST_MARKERS = { ".cluster-ro-", ".cluster-custom-", ".proxy-" };
@@ -24,7 +24,7 @@ final class ReaderEndpoint {
 	 * @param jdbcUrl the reader's JDBC URL
 	 * @return {@code false} if the URL is known to reach several nodes
 	 */
-	static boolean isSingleNode(@Nullable String jdbcUrl) {
+	public static boolean isSingleNode(@Nullable String jdbcUrl) {
 		if (jdbcUrl == null) {
 			return true;
 		}
