@@ -47,6 +47,8 @@ class ReplicaMonitorTests {
 			await().atMost(Duration.ofSeconds(30)).until(() -> polls.get() >= 2);
 			assertThat(monitor.status("writer").up()).isFalse();
 			assertThat(monitor.status("writer").error()).contains("NoClassDefFoundError");
+			assertThat(cluster.writer().status().error()).as("written into the cluster state")
+				.contains("NoClassDefFoundError");
 			firstPollSeen.countDown();
 			await().atMost(Duration.ofSeconds(30)).until(() -> polls.get() >= 3);
 			assertThat(monitor.status("writer").error()).contains("SQLException");
