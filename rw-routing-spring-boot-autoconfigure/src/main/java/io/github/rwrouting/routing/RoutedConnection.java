@@ -145,15 +145,20 @@ final class RoutedConnection implements Connection {
 	}
 
 	/**
-	 * Borrow from a reader; if its pool cannot give a connection, from the writer. Never an error
-	 * because of a reader: the replica monitor excludes it until it is reachable again.
+	 * Borrow from a reader; if its pool cannot give a connection, from the writer (or, while the
+	 * writer pool is full, from another reader that shows the read's write). Never an error because
+	 * of a reader: the reader is excluded until it is reachable again.
+	 * @param required the write a read carrying a token must see, else {@code null}
 	 */
-	private Connection borrowFromReader(RouteDecision readerDecision) throws SQLException {
+	private Connection borrowFromReader(RouteDecision readerDecision, ConsistencyToken.@Nullable Entry required)
+			throws SQLException {
 		try {
 			return borrow(readerDecision);
 		}
 		catch (SQLException ex) {
-			return borrow(this.owner.readerUnreachable(readerDecision, ex));
+			RouteDecision writerDecision = this.owner.readerUnreachable(readerDecision, ex);
+			Connection other = readerWhileWriterPoolFull(readerDecision, required);
+			return (other != null) ? other : borrow(writerDecision);
 		}
 	}
 
@@ -166,7 +171,7 @@ final class RoutedConnection implements Connection {
 		ConsistencyGuard guard = this.owner.consistency();
 		ConsistencyToken.Entry required = (guard != null) ? guard.requirement() : null;
 		if (required == null) {
-			return borrowFromReader(readerDecision);
+			return borrowFromReader(readerDecision, null);
 		}
 		ConsistencyOutcome writerOnly = guard.writerOnly(required);
 		if (writerOnly != null) {
@@ -176,22 +181,79 @@ final class RoutedConnection implements Connection {
 			.decideCaughtUp(readerDecision.reason(), required);
 		if (caughtUp != null) {
 			guard.outcome(ConsistencyOutcome.REPLICA_CAUGHT_UP);
-			return borrowFromReader(caughtUp);
+			return borrowFromReader(caughtUp, required);
 		}
 		ReaderHealth health = readerDecision.route().health();
 		long expectedWait = guard.expectedWaitNanos(required, health.lagNanos());
 		if (guard.tooFarBehind(required, expectedWait)) {
-			return writerForConsistency(guard, ConsistencyOutcome.WRITER_REPLICA_BEHIND);
+			return writerForConsistency(guard, ConsistencyOutcome.WRITER_REPLICA_BEHIND, readerDecision, required);
 		}
-		Connection connection = borrowFromReader(readerDecision);
-		if (!this.decision.route().isReader() || replayed(guard, connection, required, expectedWait)) {
+		Connection connection = borrowFromReader(readerDecision, required);
+		// Anything but the chosen reader (the writer, another reader checked already) is final.
+		if (this.decision != readerDecision || replayed(guard, connection, required, expectedWait)) {
 			return connection;
 		}
 		connection.close();
 		// Not replayed a write this old: the replica lags at least that much. Until the monitor
 		// measures again, the next reads go to the writer at once instead of waiting in vain.
 		health.lagsAtLeast(guard.lagAfterMiss(required));
-		return writerForConsistency(guard, ConsistencyOutcome.WRITER_FALLBACK);
+		return writerForConsistency(guard, ConsistencyOutcome.WRITER_FALLBACK, readerDecision, required);
+	}
+
+	/**
+	 * A read that no reader was known to show its write: to the writer, unless the writer pool is
+	 * full (then the readers are asked again first).
+	 */
+	private Connection writerForConsistency(ConsistencyGuard guard, ConsistencyOutcome outcome, RouteDecision tried,
+			ConsistencyToken.Entry required) throws SQLException {
+		Connection reader = readerWhileWriterPoolFull(tried, required);
+		return (reader != null) ? reader : writerForConsistency(guard, outcome);
+	}
+
+	/**
+	 * Fault containment for a full writer pool (issue 10): a read about to fall back to the writer
+	 * while every writer connection is busy would queue for up to the writer's connection-timeout
+	 * (30 s by default) behind whatever holds them, although a replica usually shows a write
+	 * milliseconds after its commit. So the readers the monitor lets serve are tried first: the
+	 * others, then the one that failed or missed (if it still may serve). A read carrying a token
+	 * takes a reader only once it shows the write, waiting for it {@link ConsistencyGuard#writerPoolFullWaitNanos()
+	 * one monitor interval} at most in all, shared among the readers. Nothing changes while the
+	 * writer pool has a free connection.
+	 * @param tried the reader the read was routed to
+	 * @param required the write the read must see, or {@code null}
+	 * @return a reader connection (and {@link #decision} set to it), or {@code null} to queue for the
+	 * writer after all
+	 */
+	private @Nullable Connection readerWhileWriterPoolFull(RouteDecision tried,
+			ConsistencyToken.@Nullable Entry required) throws SQLException {
+		ConsistencyGuard guard = this.owner.consistency();
+		if ((required != null && (guard == null || required.position() < 0)) || !this.owner.writerPoolFull()) {
+			return null;
+		}
+		RoutingPolicy policy = this.owner.getPolicy();
+		int count = policy.readers().size();
+		int triedIndex = policy.readers().indexOf(tried.route());
+		long deadline = System.nanoTime() + ((required != null) ? guard.writerPoolFullWaitNanos() : 0);
+		for (int i = 1; i <= count; i++) {
+			// The others first, the tried reader last.
+			RouteDecision candidate = policy.readerDecision((triedIndex + i) % count, tried.reason());
+			if (!candidate.route().health().isAvailable()) {
+				continue;
+			}
+			try {
+				Connection connection = borrow(candidate);
+				long shareOfTheWait = Math.max(0, deadline - System.nanoTime()) / (count - i + 1);
+				if (required == null || replayed(guard, connection, required, 0, shareOfTheWait)) {
+					return connection;
+				}
+				connection.close();
+			}
+			catch (SQLException ex) {
+				this.owner.readerUnreachable(candidate, ex);
+			}
+		}
+		this.decision = null;
+		return null;
 	}
 
 	/**
@@ -201,6 +263,11 @@ final class RoutedConnection implements Connection {
 	 */
 	private static boolean replayed(ConsistencyGuard guard, Connection connection, ConsistencyToken.Entry required,
 			long expectedWait) throws SQLException {
+		return replayed(guard, connection, required, expectedWait, guard.maxWaitNanos());
+	}
+
+	private static boolean replayed(ConsistencyGuard guard, Connection connection, ConsistencyToken.Entry required,
+			long expectedWait, long maxWait) throws SQLException {
 		try {
 			if (!connection.getAutoCommit()) {
 				connection.setAutoCommit(true);
@@ -210,7 +277,7 @@ final class RoutedConnection implements Connection {
 			closeAfterFailure(connection, ex);
 			throw ex;
 		}
-		return guard.awaitReplayed(connection, required, expectedWait);
+		return guard.awaitReplayed(connection, required, expectedWait, maxWait);
 	}
 
 	private Connection writerForConsistency(ConsistencyGuard guard, ConsistencyOutcome outcome) throws SQLException {

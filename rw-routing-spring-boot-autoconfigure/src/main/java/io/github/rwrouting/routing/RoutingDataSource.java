@@ -10,6 +10,8 @@ import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.rwrouting.consistency.ConsistencyGuard;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -141,9 +143,23 @@ public class RoutingDataSource implements DataSource {
 		if (now - this.lastReaderWarning > READER_WARNING_INTERVAL_NANOS && logger.isWarnEnabled()) {
 			this.lastReaderWarning = now;
 			logger.warn("rw-routing could not use " + failed.route().poolName() + " (" + ex.getClass().getSimpleName()
-					+ ", SQLState " + ex.getSQLState() + "); the transaction runs on the writer instead");
+					+ ", SQLState " + ex.getSQLState() + "); the transaction runs on the writer instead"
+					+ " (on another reader while the writer pool is full)");
 		}
 		return this.policy.writerDecision(RouteReason.READER_DOWN);
+	}
+
+	/**
+	 * Whether a borrow from the writer pool would wait: it has no idle connection and may open no
+	 * more. Only Hikari pools tell; any other pool is taken to have room.
+	 */
+	boolean writerPoolFull() {
+		if (this.policy.writer().dataSource() instanceof HikariDataSource pool) {
+			HikariPoolMXBean state = pool.getHikariPoolMXBean();
+			return state != null && state.getIdleConnections() == 0
+					&& state.getTotalConnections() >= pool.getMaximumPoolSize();
+		}
+		return false;
 	}
 
 	void routed(RouteDecision decision) {

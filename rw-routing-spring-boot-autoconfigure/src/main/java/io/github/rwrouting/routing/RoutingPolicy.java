@@ -132,6 +132,16 @@ public final class RoutingPolicy {
 	}
 
 	/**
+	 * The decision for a given reader, whether or not it may serve now.
+	 * @param reader the reader's index in {@link #readers()}
+	 * @param reason the read's reason
+	 * @return the decision
+	 */
+	public RouteDecision readerDecision(int reader, RouteReason reason) {
+		return this.readerDecisions[reader][reason.ordinal()];
+	}
+
+	/**
 	 * The writer decision for a reason.
 	 * @param reason the reason
 	 * @return the decision
