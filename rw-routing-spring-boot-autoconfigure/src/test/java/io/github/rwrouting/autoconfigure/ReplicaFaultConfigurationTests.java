@@ -196,6 +196,24 @@ class ReplicaFaultConfigurationTests {
 			});
 	}
 
+	@Test
+	void dbHealthLeavesOutTheReaderPoolsOfReaderConnectionDetailsBeansToo() {
+		this.runner
+			.withConfiguration(AutoConfigurations.of(RwRoutingHealthAutoConfiguration.class,
+					DataSourceHealthContributorAutoConfiguration.class))
+			.withUserConfiguration(ReaderConnectionDetailsTests.OneReader.class)
+			.withPropertyValues(READER_A)
+			.run((context) -> {
+				assertThat(context).hasBean("reader-replica-1DataSource").hasBean("reader-aDataSource");
+				HealthContributor db = context.getBean("dbHealthContributor", HealthContributor.class);
+				assertThat(db).isInstanceOf(CompositeHealthContributor.class);
+				Set<String> names = StreamSupport.stream(((CompositeHealthContributor) db).spliterator(), false)
+					.map(HealthContributors.Entry::name)
+					.collect(Collectors.toSet());
+				assertThat(names).containsExactlyInAnyOrder("dataSource", "writerDataSource");
+			});
+	}
+
 	static FailureAnalysis analyze(Throwable failure) {
 		assertThat(failure).isNotNull();
 		Throwable cause = failure;
