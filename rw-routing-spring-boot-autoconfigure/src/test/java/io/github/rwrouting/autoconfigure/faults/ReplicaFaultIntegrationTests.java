@@ -19,6 +19,7 @@ import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.rwrouting.autoconfigure.ReaderConnectionDetails;
 import io.github.rwrouting.autoconfigure.RwRoutingAutoConfiguration;
 import io.github.rwrouting.autoconfigure.RwRoutingHealthAutoConfiguration;
 import io.github.rwrouting.autoconfigure.Sql;
@@ -44,11 +45,13 @@ import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthContributors;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -494,8 +497,53 @@ class ReplicaFaultIntegrationTests {
 			});
 	}
 
+	/**
+	 * A reader supplied by a {@link ReaderConnectionDetails} bean (not by {@code rw-routing.readers.*})
+	 * stays out of Spring Boot's {@code db} health contributor too: frozen, it neither turns health
+	 * DOWN nor slows it.
+	 */
 	@Test
 	@Order(8)
+	void aFrozenReaderFromAReaderConnectionDetailsBeanStaysOutOfDbHealth() {
+		PostgresNode frozen = cluster.replica(1);
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RwRoutingAutoConfiguration.class,
+					RwRoutingHealthAutoConfiguration.class, DataSourceAutoConfiguration.class,
+					DataSourceHealthContributorAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.url=" + primary.jdbcUrl(),
+					"spring.datasource.username=" + cluster.username(), "spring.datasource.password=" + password(),
+					"rw-routing.monitor.interval=" + MONITOR_INTERVAL.toMillis() + "ms")
+			.withBean("replica-1", ReaderConnectionDetails.class, () -> frozen::jdbcUrl)
+			.run((context) -> {
+				ReplicaMonitor monitor = context.getBean(ReplicaMonitor.class);
+				await().atMost(DEADLINE)
+					.until(() -> status(monitor, "replica-1").up() && !status(monitor, "replica-1").excluded());
+				HealthContributor db = context.getBean("dbHealthContributor", HealthContributor.class);
+				assertThat(dbHealthComponents(db)).containsExactlyInAnyOrder("dataSource", "writerDataSource");
+				frozen.freeze();
+				try {
+					await().atMost(DEADLINE).until(() -> !status(monitor, "replica-1").up());
+					long started = System.nanoTime();
+					Health routing = context.getBean(RwRoutingHealthIndicator.class).health(true);
+					List<Status> dbStatuses = StreamSupport.stream(((CompositeHealthContributor) db).spliterator(), false)
+						.map((entry) -> ((HealthIndicator) entry.contributor()).health(true).getStatus())
+						.toList();
+					Duration took = Duration.ofNanos(System.nanoTime() - started);
+					assertThat(routing.getStatus()).isEqualTo(Status.UP);
+					assertThat(readerDetails(routing, "replica-1")).containsEntry("up", false)
+						.containsEntry("excluded", true);
+					assertThat(dbStatuses).containsOnly(Status.UP);
+					assertThat(took).as("health answered without waiting on the frozen reader").isLessThan(MONITOR_TIMEOUT);
+				}
+				finally {
+					frozen.thaw();
+				}
+				await().atMost(DEADLINE).until(() -> status(monitor, "replica-1").up());
+			});
+	}
+
+	@Test
+	@Order(9)
 	void aPromotedReplicaServesNoRead() throws Exception {
 		PostgresNode promoted = cluster.replica(2);
 		try (FaultRun run = start()) {
@@ -627,7 +675,10 @@ class ReplicaFaultIntegrationTests {
 	}
 
 	private static List<String> dbHealthComponents(FaultRun run) {
-		HealthContributor db = run.context.getBean("dbHealthContributor", HealthContributor.class);
+		return dbHealthComponents(run.context.getBean("dbHealthContributor", HealthContributor.class));
+	}
+
+	private static List<String> dbHealthComponents(HealthContributor db) {
 		return StreamSupport.stream(((CompositeHealthContributor) db).spliterator(), false)
 			.map(HealthContributors.Entry::name)
 			.toList();
