@@ -23,11 +23,8 @@ import io.github.rwrouting.failover.WriterPoolEvictor;
 import io.github.rwrouting.test.PostgresCluster;
 import io.github.rwrouting.test.PostgresNode;
 
-import org.springframework.boot.Banner;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -110,21 +107,16 @@ public final class FailoverDrill {
 					+ ":" + promoted.port() + "/" + cluster.database() + "?targetServerType=primary&socketTimeout="
 					+ SOCKET_TIMEOUT_SECONDS + "&connectTimeout=" + CONNECT_TIMEOUT_SECONDS + "&loginTimeout="
 					+ CONNECT_TIMEOUT_SECONDS;
-			try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DrillApplication.class)
-				.web(WebApplicationType.NONE)
-				.bannerMode(Banner.Mode.OFF)
-				.logStartupInfo(false)
-				.properties("spring.datasource.url=" + writerUrl, "spring.datasource.username=" + cluster.username(),
-						"spring.datasource.hikari.maximum-pool-size=" + (WRITERS + 2),
-						"spring.datasource.hikari.connection-timeout=3000",
-						"spring.datasource.hikari.validation-timeout=1000",
-						"rw-routing.readers.replica1.url=" + promoted.jdbcUrl() + "?socketTimeout=" + SOCKET_TIMEOUT_SECONDS,
-						"rw-routing.readers.replica2.url=" + cluster.replica(2).jdbcUrl() + "?socketTimeout="
-								+ SOCKET_TIMEOUT_SECONDS,
-						"rw-routing.monitor.interval=200ms", "rw-routing.consistency.mode=none",
-						"rw-routing.failover.retry.max-retries=20", "rw-routing.failover.retry.delay=100ms",
-						"rw-routing.failover.retry.max-delay=1s", "logging.level.root=ERROR")
-				.run()) {
+			try (ConfigurableApplicationContext context = Drills.start(DrillApplication.class,
+					"spring.datasource.url=" + writerUrl, "spring.datasource.username=" + cluster.username(),
+					"spring.datasource.hikari.maximum-pool-size=" + (WRITERS + 2),
+					"spring.datasource.hikari.connection-timeout=3000", "spring.datasource.hikari.validation-timeout=1000",
+					"rw-routing.readers.replica1.url=" + promoted.jdbcUrl() + "?socketTimeout=" + SOCKET_TIMEOUT_SECONDS,
+					"rw-routing.readers.replica2.url=" + cluster.replica(2).jdbcUrl() + "?socketTimeout="
+							+ SOCKET_TIMEOUT_SECONDS,
+					"rw-routing.monitor.interval=200ms", "rw-routing.consistency.mode=none",
+					"rw-routing.failover.retry.max-retries=20", "rw-routing.failover.retry.delay=100ms",
+					"rw-routing.failover.retry.max-delay=1s", "logging.level.root=ERROR")) {
 				return drill(name, cluster, context, failover);
 			}
 			finally {
@@ -194,11 +186,11 @@ public final class FailoverDrill {
 				}
 			}));
 		}
-		awaitNanos(BEFORE.toNanos());
+		Drills.awaitNanos(BEFORE.toNanos());
 		failedAt.set(System.nanoTime());
 		failover.accept(cluster);
 		long promotedAt = System.nanoTime();
-		awaitNanos(AFTER.toNanos());
+		Drills.awaitNanos(AFTER.toNanos());
 		stop.set(System.nanoTime());
 		for (Future<?> client : clients) {
 			client.get(60, TimeUnit.SECONDS);
@@ -232,15 +224,6 @@ public final class FailoverDrill {
 		}
 		result.duplicates = rows.values().stream().filter((count) -> count > 1).count();
 		result.lost = acknowledged.keySet().stream().filter((key) -> !rows.containsKey(key)).count();
-	}
-
-	// The drill's own pacing between phases: a load runs meanwhile, nothing waits on it.
-	private static void awaitNanos(long nanos) {
-		long end = System.nanoTime() + nanos;
-		long remaining;
-		while ((remaining = end - System.nanoTime()) > 0) {
-			java.util.concurrent.locks.LockSupport.parkNanos(remaining);
-		}
 	}
 
 	static final class Result {

@@ -27,11 +27,8 @@ import io.github.rwrouting.consistency.ConsistencyToken;
 import io.github.rwrouting.test.PostgresCluster;
 import io.github.rwrouting.test.PostgresNode;
 
-import org.springframework.boot.Banner;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -138,7 +135,7 @@ public final class ReplicaFaultDrill {
 			try (ConfigurableApplicationContext context = startApplication(cluster)) {
 				List<Thread> threads = startLoad(context);
 				try {
-					awaitNanos(WARM_UP.toNanos());
+					Drills.awaitNanos(WARM_UP.toNanos());
 					this.cluster = cluster;
 					for (String fault : this.options.faults()) {
 						awaitServing(bad);
@@ -183,7 +180,7 @@ public final class ReplicaFaultDrill {
 		long faultAt = System.nanoTime();
 		fail.apply(bad);
 		try {
-			awaitNanos(TimeUnit.SECONDS.toNanos(this.options.seconds()));
+			Drills.awaitNanos(TimeUnit.SECONDS.toNanos(this.options.seconds()));
 		}
 		finally {
 			recover.apply(bad);
@@ -212,7 +209,7 @@ public final class ReplicaFaultDrill {
 			}
 		}
 		try {
-			awaitNanos(TimeUnit.SECONDS.toNanos(this.options.seconds()));
+			Drills.awaitNanos(TimeUnit.SECONDS.toNanos(this.options.seconds()));
 		}
 		finally {
 			for (Connection connection : held) {
@@ -250,7 +247,7 @@ public final class ReplicaFaultDrill {
 					}
 					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
 				}
-				awaitNanos(TimeUnit.SECONDS.toNanos(this.options.seconds()));
+				Drills.awaitNanos(TimeUnit.SECONDS.toNanos(this.options.seconds()));
 			}
 			finally {
 				lock.commit();
@@ -269,7 +266,7 @@ public final class ReplicaFaultDrill {
 	private Row promote(PostgresNode bad, PostgresNode primary) throws Exception {
 		long faultAt = System.nanoTime();
 		bad.promote();
-		awaitNanos(TimeUnit.SECONDS.toNanos(this.options.seconds()));
+		Drills.awaitNanos(TimeUnit.SECONDS.toNanos(this.options.seconds()));
 		return row("replica promoted, watched " + seconds(), bad, primary, faultAt, System.nanoTime(), -1);
 	}
 
@@ -444,15 +441,6 @@ public final class ReplicaFaultDrill {
 		return Math.max(next + PACE_NANOS, System.nanoTime());
 	}
 
-	// The drill's own pacing between phases: the load runs meanwhile, nothing waits on it.
-	private static void awaitNanos(long nanos) {
-		long end = System.nanoTime() + nanos;
-		long remaining;
-		while ((remaining = end - System.nanoTime()) > 0) {
-			LockSupport.parkNanos(remaining);
-		}
-	}
-
 	private static String describe(Throwable failure) {
 		Throwable root = failure;
 		while (root.getCause() != null && root.getCause() != root) {
@@ -482,12 +470,7 @@ public final class ReplicaFaultDrill {
 			properties.add("rw-routing.readers." + replica.name() + ".url=" + replica.jdbcUrl());
 		}
 		properties.add("logging.level.root=ERROR");
-		return new SpringApplicationBuilder(DrillApplication.class).web(WebApplicationType.NONE)
-			.bannerMode(Banner.Mode.OFF)
-			.logStartupInfo(false)
-			.registerShutdownHook(false)
-			.properties(properties.toArray(new String[0]))
-			.run();
+		return Drills.start(DrillApplication.class, properties.toArray(new String[0]));
 	}
 
 	private void printSettings() {

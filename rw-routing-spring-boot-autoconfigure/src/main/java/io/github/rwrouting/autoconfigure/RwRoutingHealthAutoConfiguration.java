@@ -1,9 +1,10 @@
 package io.github.rwrouting.autoconfigure;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -74,20 +75,24 @@ public final class RwRoutingHealthAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = { "dbHealthIndicator", "dbHealthContributor" })
 		HealthContributor dbHealthContributor(ConfigurableListableBeanFactory beanFactory,
-				RwRoutingProperties properties, ObjectProvider<DataSourcePoolMetadataProvider> metadataProviders) {
-			Set<String> readerPools = properties.getReaders()
-				.keySet()
-				.stream()
-				.map(RoutingPools::readerBeanName)
-				.collect(Collectors.toSet());
+				ObjectProvider<DataSourcePoolMetadataProvider> metadataProviders) {
+			Map<String, DataSource> dataSources = SimpleAutowireCandidateResolver
+				.resolveAutowireCandidates(beanFactory, DataSource.class, false, true);
+			// The reader pools are those the routing data sources route to, whether their readers come
+			// from rw-routing.readers.* or from ReaderConnectionDetails beans.
+			Set<DataSource> readerPools = Collections.newSetFromMap(new IdentityHashMap<>());
+			dataSources.values().forEach((dataSource) -> {
+				if (dataSource instanceof RoutingDataSource routing) {
+					routing.getPlanner().readers().forEach((reader) -> readerPools.add(reader.dataSource()));
+				}
+			});
 			Map<String, DataSource> checked = new LinkedHashMap<>();
-			SimpleAutowireCandidateResolver.resolveAutowireCandidates(beanFactory, DataSource.class, false, true)
-				.forEach((name, dataSource) -> {
-					if (!readerPools.contains(name)) {
-						checked.put(name, (dataSource instanceof RoutingDataSource routing)
-								? routing.getWriterDataSource() : dataSource);
-					}
-				});
+			dataSources.forEach((name, dataSource) -> {
+				if (!readerPools.contains(dataSource)) {
+					checked.put(name, (dataSource instanceof RoutingDataSource routing) ? routing.getWriterDataSource()
+							: dataSource);
+				}
+			});
 			return WriterOnlyDataSourceHealthContributor.of(checked, metadataProviders.orderedStream().toList());
 		}
 

@@ -285,6 +285,17 @@ public final class ConsistencyGuard {
 	}
 
 	/**
+	 * How long a read that carries a token may wait in all for a reader to show its write when the
+	 * writer pool, where it would otherwise go, has no free connection (issue 10): one monitor
+	 * interval, the time the monitor takes to learn which reader has the write, or {@code max-wait}
+	 * if that is longer. Without a monitor, {@code max-wait}: each reader is then asked once.
+	 * @return the wait in nanoseconds
+	 */
+	public long writerPoolFullWaitNanos() {
+		return Math.max(this.maxWaitNanos, this.remeasureNanos);
+	}
+
+	/**
 	 * How long ago the write was committed.
 	 * @param entry the requirement
 	 * @return the time since its commit, in nanoseconds
@@ -304,6 +315,20 @@ public final class ConsistencyGuard {
 	 * @return {@code true} if the replica has replayed it
 	 */
 	public boolean awaitReplayed(Connection connection, ConsistencyToken.Entry entry, long expectedWaitNanos) {
+		return awaitReplayed(connection, entry, expectedWaitNanos, this.maxWaitNanos);
+	}
+
+	/**
+	 * Whether the replica behind a borrowed connection has replayed a write, waiting at most a given
+	 * time (see {@link #awaitReplayed(Connection, ConsistencyToken.Entry, long)}).
+	 * @param connection a reader connection, in auto-commit mode
+	 * @param entry the requirement
+	 * @param expectedWaitNanos when the replica is expected to have it, from its measured lag
+	 * @param maxWaitNanos how long to wait at most, in nanoseconds
+	 * @return {@code true} if the replica has replayed it
+	 */
+	public boolean awaitReplayed(Connection connection, ConsistencyToken.Entry entry, long expectedWaitNanos,
+			long maxWaitNanos) {
 		DatabaseDialect currentDialect = this.cluster.dialect();
 		if (currentDialect == null || entry.position() < 0) {
 			return false;
@@ -313,11 +338,11 @@ public final class ConsistencyGuard {
 				outcome(ConsistencyOutcome.REPLICA_CHECKED);
 				return true;
 			}
-			if (this.maxWaitNanos <= 0) {
+			if (maxWaitNanos <= 0) {
 				return false;
 			}
 			long start = System.nanoTime();
-			long deadline = start + this.maxWaitNanos;
+			long deadline = start + maxWaitNanos;
 			long pause = Math.max(POLL_NANOS, expectedWaitNanos);
 			while (true) {
 				long remaining = deadline - System.nanoTime();

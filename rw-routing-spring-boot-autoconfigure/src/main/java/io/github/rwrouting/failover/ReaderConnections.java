@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The data source a reader pool opens its physical connections with. It remembers them, so that
@@ -38,6 +40,8 @@ public final class ReaderConnections implements DataSource {
 
 	// Weak: a connection the pool dropped without closing must not be kept alive here.
 	private final Set<Connection> opened = Collections.newSetFromMap(new WeakHashMap<>());
+
+	private final AtomicReference<@Nullable Runnable> onReconnect = new AtomicReference<>();
 
 	/**
 	 * Create a tracking data source.
@@ -62,7 +66,19 @@ public final class ReaderConnections implements DataSource {
 			this.opened.removeIf(ReaderConnections::isClosed);
 			this.opened.add(connection);
 		}
+		Runnable reconnected = this.onReconnect.getAndSet(null);
+		if (reconnected != null) {
+			reconnected.run();
+		}
 		return connection;
+	}
+
+	/**
+	 * Run something once the next connection has been opened (the node answers again).
+	 * @param action what to run, on the thread that opened the connection
+	 */
+	public void onReconnect(Runnable action) {
+		this.onReconnect.set(action);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.rwrouting.topology.NodeState;
@@ -48,11 +49,33 @@ public class ReaderPoolReleaser implements ReaderDownListener {
 		if (bean != null) {
 			bean.softEvictConnections();
 		}
-		int aborted = (pool.getDataSource() instanceof ReaderConnections connections) ? connections.abortAll() : 0;
+		ReaderConnections connections = (pool.getDataSource() instanceof ReaderConnections tracked) ? tracked : null;
+		if (connections != null) {
+			stopRefilling(pool, connections);
+		}
+		int aborted = (connections != null) ? connections.abortAll() : 0;
 		if (aborted > 0 || active > 0) {
 			logger.warn("rw-routing released pool " + pool.getPoolName() + " after the monitor lost its node ("
 					+ status.error() + "): " + aborted + " connections aborted, " + active
 					+ " of them in use; reads that had not run yet move to the writer");
+		}
+	}
+
+	/**
+	 * Hikari refills a pool below its minimum-idle on its own, and after each failed connect it
+	 * waits longer before the next (doubling up to 5 s): after an outage of a few seconds its next
+	 * attempt can come seconds after the node is back, and the reads that meet the empty pool then
+	 * time out and exclude the reader again (seen: reads back 3.9 s after a killed replica had caught
+	 * up). So while the node is down the pool does not refill on its own (minimum-idle 0, restored by
+	 * the first connection opened again): no reads reach an excluded reader, and the first one after
+	 * it rejoins has its connection opened at once.
+	 */
+	private static void stopRefilling(HikariDataSource pool, ReaderConnections connections) {
+		HikariConfigMXBean config = pool.getHikariConfigMXBean();
+		int minimumIdle = config.getMinimumIdle();
+		if (minimumIdle > 0) {
+			config.setMinimumIdle(0);
+			connections.onReconnect(() -> config.setMinimumIdle(minimumIdle));
 		}
 	}
 

@@ -1,6 +1,7 @@
 package io.github.rwrouting.routing;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,6 +35,10 @@ import org.springframework.util.Assert;
  * picked reader after one bounded check of its replay position, when its measured lag lets it
  * catch up within {@code max-wait}; else to the writer ({@link RouteReason#CONSISTENCY}).</li>
  * </ol>
+ * A read sent to the writer although a reader could have served it (its reader was behind, missed
+ * the write, or could not be reached) would queue behind whatever holds a full writer pool, for up
+ * to the writer's connection-timeout: for such a read, {@link #planWhileWriterPoolFull} plans the
+ * readers to ask first.
  *
  * @author rw-routing
  */
@@ -64,8 +69,6 @@ public final class ReadRoutePlanner {
 	private final RoutePlan[] consistencyWriterPlans;
 
 	private final RoutePlan[][] readerPlans;
-
-	private final RoutePlan[][] caughtUpPlans;
 
 	/**
 	 * Create a planner that picks readers round-robin.
@@ -100,14 +103,8 @@ public final class ReadRoutePlanner {
 			this.consistencyWriterPlans[outcome.ordinal()] = new RoutePlan(consistencyWriter, outcome, null, 0);
 		}
 		this.readerPlans = new RoutePlan[this.readers.size()][];
-		this.caughtUpPlans = new RoutePlan[this.readers.size()][];
 		for (int i = 0; i < this.readers.size(); i++) {
 			this.readerPlans[i] = plansFor(this.readers.get(i), null);
-			this.caughtUpPlans[i] = new RoutePlan[REASONS.length];
-			for (RouteReason reason : REASONS) {
-				this.caughtUpPlans[i][reason.ordinal()] = new RoutePlan(this.readerPlans[i][reason.ordinal()].decision(),
-						ConsistencyOutcome.REPLICA_CAUGHT_UP, null, 0);
-			}
 		}
 	}
 
@@ -199,18 +196,31 @@ public final class ReadRoutePlanner {
 		}
 		int caughtUp = select(required);
 		if (caughtUp != NONE) {
-			return this.caughtUpPlans[caughtUp][reason.ordinal()];
+			// The write goes with the plan: should this reader be unreachable while the writer pool
+			// is full, another one serves only once it shows the write.
+			return new RoutePlan(this.readerPlans[caughtUp][reason.ordinal()].decision(),
+					ConsistencyOutcome.REPLICA_CAUGHT_UP, null, 0, required, null);
+		}
+		if (!canBeChecked(consistency, required)) {
+			// Nothing to ask a replica about (Aurora, a failed capture).
+			return this.consistencyWriterPlans[ConsistencyOutcome.WRITER_REPLICA_BEHIND.ordinal()];
 		}
 		// A replica replays a commit about its lag after the commit.
 		long expectedWaitNanos = this.readerNodes[reader].lagNanos() - consistency.ageNanos(required);
-		if (required.position() < 0 || consistency.clusterState().dialect() == null
-				|| expectedWaitNanos > consistency.maxWaitNanos()) {
-			// Nothing to ask the replica about (Aurora, a failed capture), or at its measured lag it
-			// will not have the write within max-wait.
-			return this.consistencyWriterPlans[ConsistencyOutcome.WRITER_REPLICA_BEHIND.ordinal()];
+		if (expectedWaitNanos > consistency.maxWaitNanos()) {
+			// At its measured lag it will not have the write within max-wait.
+			return new RoutePlan(writerDecision(RouteReason.CONSISTENCY), ConsistencyOutcome.WRITER_REPLICA_BEHIND, null,
+					0, required, this.readerPlans[reader][reason.ordinal()].decision());
 		}
 		return new RoutePlan(this.readerPlans[reader][reason.ordinal()].decision(), null, required,
 				expectedWaitNanos);
+	}
+
+	/**
+	 * Whether a replica can be asked if it has replayed a write.
+	 */
+	private static boolean canBeChecked(ConsistencyGuard consistency, ConsistencyToken.Entry required) {
+		return required.position() >= 0 && consistency.clusterState().dialect() != null;
 	}
 
 	/**
@@ -241,17 +251,55 @@ public final class ReadRoutePlanner {
 	 * Without a monitor nothing would lower the estimate again, so each read asks on its own.
 	 * @param plan the plan whose check failed
 	 * @param consistency the guard that ran the check
-	 * @return the writer's plan
+	 * @return the writer's plan, which passed over the checked reader
 	 */
 	public RoutePlan checkFailed(RoutePlan plan, ConsistencyGuard consistency) {
 		ConsistencyToken.Entry check = plan.check();
-		if (check != null && consistency.remeasureNanos() > 0) {
+		if (check == null) {
+			return this.consistencyWriterPlans[ConsistencyOutcome.WRITER_FALLBACK.ordinal()];
+		}
+		if (consistency.remeasureNanos() > 0) {
 			plan.decision()
 				.route()
 				.node()
 				.lagsAtLeast(consistency.ageNanos(check) + consistency.maxWaitNanos() + consistency.remeasureNanos());
 		}
-		return this.consistencyWriterPlans[ConsistencyOutcome.WRITER_FALLBACK.ordinal()];
+		return new RoutePlan(writerDecision(RouteReason.CONSISTENCY), ConsistencyOutcome.WRITER_FALLBACK, null, 0, check,
+				plan.decision());
+	}
+
+	/**
+	 * The readers to ask, in order, before a read queues for a full writer pool (issue 10): a read
+	 * about to wait for the writer while every writer connection is busy would queue for up to the
+	 * writer's connection-timeout behind whatever holds them, although a replica usually shows a
+	 * write milliseconds after its commit. The readers that may serve are asked: the others first,
+	 * then the one passed over (if it still may serve). A read without a requirement takes the first
+	 * reader that gives a connection; a read carrying a token takes one only after a check that it
+	 * shows the write (the plans {@link RoutePlan#check() check} it, the caller bounds the waiting).
+	 * A read whose write no replica can be asked about gets no reader.
+	 * @param passedOver the reader the read was planned for, or passed over for the writer
+	 * @param required the write the read must see, or {@code null}
+	 * @param consistency read-after-write consistency, or {@code null} for none
+	 * @return the reader plans to try in turn, possibly none
+	 */
+	public List<RoutePlan> planWhileWriterPoolFull(RouteDecision passedOver, ConsistencyToken.@Nullable Entry required,
+			@Nullable ConsistencyGuard consistency) {
+		if (required != null && (consistency == null || !canBeChecked(consistency, required))) {
+			return Collections.emptyList();
+		}
+		int count = this.readers.size();
+		int passedOverIndex = this.readers.indexOf(passedOver.route());
+		int reason = passedOver.reason().ordinal();
+		List<RoutePlan> plans = new ArrayList<>(count);
+		for (int i = 1; i <= count; i++) {
+			// The others first, the reader passed over last.
+			int index = Math.floorMod(passedOverIndex + i, count);
+			if (this.readerNodes[index].isAvailable()) {
+				RoutePlan plain = this.readerPlans[index][reason];
+				plans.add((required != null) ? new RoutePlan(plain.decision(), null, required, 0) : plain);
+			}
+		}
+		return plans;
 	}
 
 	/**

@@ -7,7 +7,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * What the {@link ReadRoutePlanner} decided for one connection: this route; or this reader after
  * one bounded check that it has replayed a write; each with a reason, and the consistency outcome
- * to count when the plan is carried out.
+ * to count when the plan is carried out. A read the plan sends to the writer although it could run
+ * on a reader (its reader was behind, missed the write or could not be reached) names the reader it
+ * {@link #passedOver() passed over}: while the writer pool is full, the readers are asked first
+ * ({@link ReadRoutePlanner#planWhileWriterPoolFull}).
  *
  * @author rw-routing
  */
@@ -21,12 +24,23 @@ public final class RoutePlan {
 
 	private final long expectedWaitNanos;
 
+	private final ConsistencyToken.@Nullable Entry required;
+
+	private final @Nullable RouteDecision passedOver;
+
 	RoutePlan(RouteDecision decision, @Nullable ConsistencyOutcome outcome, ConsistencyToken.@Nullable Entry check,
 			long expectedWaitNanos) {
+		this(decision, outcome, check, expectedWaitNanos, check, null);
+	}
+
+	RoutePlan(RouteDecision decision, @Nullable ConsistencyOutcome outcome, ConsistencyToken.@Nullable Entry check,
+			long expectedWaitNanos, ConsistencyToken.@Nullable Entry required, @Nullable RouteDecision passedOver) {
 		this.decision = decision;
 		this.outcome = outcome;
 		this.check = check;
 		this.expectedWaitNanos = expectedWaitNanos;
+		this.required = required;
+		this.passedOver = passedOver;
 	}
 
 	/**
@@ -64,9 +78,30 @@ public final class RoutePlan {
 		return this.expectedWaitNanos;
 	}
 
+	/**
+	 * The write the read must see wherever it runs: on another reader than the planned one, only
+	 * once that reader shows it.
+	 * @return the write, or {@code null} for a read without a requirement (or one that only the
+	 * writer may serve)
+	 */
+	public ConsistencyToken.@Nullable Entry required() {
+		return this.required;
+	}
+
+	/**
+	 * The reader a writer plan passed over: the read could run on a reader, but its reader was
+	 * behind or missed the write. Only for such plans may the readers be asked when the writer pool
+	 * turns out to be full.
+	 * @return the reader's decision, or {@code null}
+	 */
+	public @Nullable RouteDecision passedOver() {
+		return this.passedOver;
+	}
+
 	@Override
 	public String toString() {
 		return this.decision + ((this.check != null) ? " after a check" : "")
+				+ ((this.passedOver != null) ? " (passed over " + this.passedOver.route().name() + ")" : "")
 				+ ((this.outcome != null) ? " [" + this.outcome.tagValue() + "]" : "");
 	}
 

@@ -143,43 +143,107 @@ final class RoutedConnection implements Connection {
 	}
 
 	/**
-	 * Borrow from a reader; if its pool cannot give a connection, from the writer. Never an error
-	 * because of a reader: the reader is kept from reads for a backoff, and the replica monitor
-	 * excludes it until it is reachable again.
+	 * Borrow from the planned reader; if its pool cannot give a connection, from the writer (or,
+	 * while the writer pool is full, from another reader the planner names, one that shows the
+	 * read's write if it must see one). Never an error because of a reader: the reader is kept from
+	 * reads for a backoff, and the replica monitor excludes it until it is reachable again.
 	 */
-	private Connection borrowFromReader(RouteDecision readerDecision) throws SQLException {
+	private Connection borrowFromReader(RoutePlan plan) throws SQLException {
+		RouteDecision readerDecision = plan.decision();
 		try {
 			return borrow(readerDecision);
 		}
 		catch (SQLException ex) {
-			return borrow(this.owner.readerUnreachable(readerDecision, ex));
+			RouteDecision writerDecision = this.owner.readerUnreachable(readerDecision, ex);
+			Connection other = readerWhileWriterPoolFull(readerDecision, plan.required());
+			return (other != null) ? other : borrow(writerDecision);
 		}
 	}
 
 	/**
 	 * Carry out the planner's plan: borrow from its route, and when the plan asks for a check, ask
 	 * the reader whether it has replayed the write (briefly waiting for it); if it has not, the
-	 * planner sends the read to the writer.
+	 * planner sends the read to the writer. A plan that sends the read to the writer although a
+	 * reader could serve it asks the readers first while the writer pool is full.
 	 */
 	private Connection execute(RoutePlan plan) throws SQLException {
 		RouteDecision planned = plan.decision();
 		ConsistencyGuard guard = this.owner.consistency();
+		if (!planned.route().isReader()) {
+			return borrowFromWriter(plan, guard);
+		}
 		if (guard != null && plan.outcome() != null) {
 			guard.outcome(plan.outcome());
 		}
-		if (!planned.route().isReader()) {
-			return borrow(planned);
-		}
 		ConsistencyToken.Entry check = plan.check();
-		Connection connection = borrowFromReader(planned);
-		if (check == null || guard == null || !this.decision.route().isReader()
+		Connection connection = borrowFromReader(plan);
+		// Anything but the planned reader (the writer, another reader checked already) is final.
+		if (check == null || guard == null || this.decision != planned
 				|| replayed(guard, connection, check, plan.expectedWaitNanos())) {
 			return connection;
 		}
 		connection.close();
-		RoutePlan fallback = this.owner.checkFailed(plan);
-		guard.outcome(fallback.outcome());
-		return borrow(fallback.decision());
+		return borrowFromWriter(this.owner.checkFailed(plan), guard);
+	}
+
+	/**
+	 * Carry out a writer plan; its consistency outcome counts only when the read does run on the
+	 * writer (a reader taken instead counts its own check).
+	 */
+	private Connection borrowFromWriter(RoutePlan plan, @Nullable ConsistencyGuard guard) throws SQLException {
+		RouteDecision passedOver = plan.passedOver();
+		if (passedOver != null) {
+			Connection reader = readerWhileWriterPoolFull(passedOver, plan.required());
+			if (reader != null) {
+				return reader;
+			}
+		}
+		if (guard != null && plan.outcome() != null) {
+			guard.outcome(plan.outcome());
+		}
+		return borrow(plan.decision());
+	}
+
+	/**
+	 * Fault containment for a full writer pool (issue 10): the readers the planner names are tried
+	 * in turn ({@link ReadRoutePlanner#planWhileWriterPoolFull}). A read carrying a token takes a
+	 * reader only once it shows the write, waiting for it {@link ConsistencyGuard#writerPoolFullWaitNanos()
+	 * one monitor interval} at most in all, shared among the readers. Nothing changes while the
+	 * writer pool has a free connection.
+	 * @param passedOver the reader the read was planned for, or passed over for the writer
+	 * @param required the write the read must see, or {@code null}
+	 * @return a reader connection (and {@link #decision} set to it), or {@code null} to queue for the
+	 * writer after all
+	 */
+	private @Nullable Connection readerWhileWriterPoolFull(RouteDecision passedOver,
+			ConsistencyToken.@Nullable Entry required) throws SQLException {
+		if (!this.owner.writerPoolFull()) {
+			return null;
+		}
+		List<RoutePlan> detour = this.owner.planWhileWriterPoolFull(passedOver, required);
+		ConsistencyGuard guard = this.owner.consistency();
+		int count = detour.size();
+		long deadline = System.nanoTime() + ((required != null && guard != null) ? guard.writerPoolFullWaitNanos() : 0);
+		for (int i = 0; i < count; i++) {
+			RoutePlan candidate = detour.get(i);
+			try {
+				Connection connection = borrow(candidate.decision());
+				ConsistencyToken.Entry check = candidate.check();
+				if (check == null || guard == null) {
+					return connection;
+				}
+				long shareOfTheWait = Math.max(0, deadline - System.nanoTime()) / (count - i);
+				if (replayed(guard, connection, check, 0, shareOfTheWait)) {
+					return connection;
+				}
+				connection.close();
+			}
+			catch (SQLException ex) {
+				this.owner.readerUnreachable(candidate.decision(), ex);
+			}
+		}
+		this.decision = null;
+		return null;
 	}
 
 	/**
@@ -189,6 +253,11 @@ final class RoutedConnection implements Connection {
 	 */
 	private static boolean replayed(ConsistencyGuard guard, Connection connection, ConsistencyToken.Entry required,
 			long expectedWait) throws SQLException {
+		return replayed(guard, connection, required, expectedWait, guard.maxWaitNanos());
+	}
+
+	private static boolean replayed(ConsistencyGuard guard, Connection connection, ConsistencyToken.Entry required,
+			long expectedWait, long maxWait) throws SQLException {
 		try {
 			if (!connection.getAutoCommit()) {
 				connection.setAutoCommit(true);
@@ -198,7 +267,7 @@ final class RoutedConnection implements Connection {
 			closeAfterFailure(connection, ex);
 			throw ex;
 		}
-		return guard.awaitReplayed(connection, required, expectedWait);
+		return guard.awaitReplayed(connection, required, expectedWait, maxWait);
 	}
 
 	/**

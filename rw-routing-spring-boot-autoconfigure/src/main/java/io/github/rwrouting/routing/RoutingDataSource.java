@@ -10,7 +10,10 @@ import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.rwrouting.consistency.ConsistencyGuard;
+import io.github.rwrouting.consistency.ConsistencyToken;
 import io.github.rwrouting.topology.WriterDemotionListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -155,9 +158,28 @@ public class RoutingDataSource implements DataSource {
 		if (now - this.lastReaderWarning > READER_WARNING_INTERVAL_NANOS && logger.isWarnEnabled()) {
 			this.lastReaderWarning = now;
 			logger.warn("rw-routing could not use " + failed.route().poolName() + " (" + ex.getClass().getSimpleName()
-					+ ", SQLState " + ex.getSQLState() + "); the transaction runs on the writer instead");
+					+ ", SQLState " + ex.getSQLState() + "); the transaction runs on the writer instead"
+					+ " (on another reader while the writer pool is full)");
 		}
 		return writer;
+	}
+
+	/**
+	 * Whether a borrow from the writer pool would wait: it has no idle connection and may open no
+	 * more. Only Hikari pools tell; any other pool is taken to have room. Asked only for a read
+	 * about to go to the writer instead of a reader, never on the plain path.
+	 */
+	boolean writerPoolFull() {
+		if (this.planner.writer().dataSource() instanceof HikariDataSource pool) {
+			HikariPoolMXBean state = pool.getHikariPoolMXBean();
+			return state != null && state.getIdleConnections() == 0
+					&& state.getTotalConnections() >= pool.getMaximumPoolSize();
+		}
+		return false;
+	}
+
+	List<RoutePlan> planWhileWriterPoolFull(RouteDecision passedOver, ConsistencyToken.@Nullable Entry required) {
+		return this.planner.planWhileWriterPoolFull(passedOver, required, this.consistency);
 	}
 
 	void routed(RouteDecision decision) {

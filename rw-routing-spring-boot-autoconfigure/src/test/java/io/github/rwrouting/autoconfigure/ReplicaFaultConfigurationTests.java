@@ -16,6 +16,7 @@ import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthContributors;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -187,13 +188,29 @@ class ReplicaFaultConfigurationTests {
 					DataSourceHealthContributorAutoConfiguration.class))
 			.withPropertyValues(READER_A, "rw-routing.readers.b.url=jdbc:postgresql://b.example.com:5432/app")
 			.run((context) -> {
-				HealthContributor db = context.getBean("dbHealthContributor", HealthContributor.class);
-				assertThat(db).isInstanceOf(CompositeHealthContributor.class);
-				Set<String> names = StreamSupport.stream(((CompositeHealthContributor) db).spliterator(), false)
-					.map(HealthContributors.Entry::name)
-					.collect(Collectors.toSet());
-				assertThat(names).containsExactlyInAnyOrder("dataSource", "writerDataSource");
+				assertThat(dbHealthComponents(context)).containsExactlyInAnyOrder("dataSource", "writerDataSource");
 			});
+	}
+
+	@Test
+	void dbHealthLeavesOutTheReaderPoolsOfReaderConnectionDetailsBeansToo() {
+		this.runner
+			.withConfiguration(AutoConfigurations.of(RwRoutingHealthAutoConfiguration.class,
+					DataSourceHealthContributorAutoConfiguration.class))
+			.withUserConfiguration(ReaderConnectionDetailsTests.OneReader.class)
+			.withPropertyValues(READER_A)
+			.run((context) -> {
+				assertThat(context).hasBean("reader-replica-1DataSource").hasBean("reader-aDataSource");
+				assertThat(dbHealthComponents(context)).containsExactlyInAnyOrder("dataSource", "writerDataSource");
+			});
+	}
+
+	private static Set<String> dbHealthComponents(AssertableApplicationContext context) {
+		HealthContributor db = context.getBean("dbHealthContributor", HealthContributor.class);
+		assertThat(db).isInstanceOf(CompositeHealthContributor.class);
+		return StreamSupport.stream(((CompositeHealthContributor) db).spliterator(), false)
+			.map(HealthContributors.Entry::name)
+			.collect(Collectors.toSet());
 	}
 
 	static FailureAnalysis analyze(Throwable failure) {

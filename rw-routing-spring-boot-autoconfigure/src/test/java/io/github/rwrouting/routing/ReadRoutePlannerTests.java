@@ -330,6 +330,110 @@ class ReadRoutePlannerTests {
 		assertThat(planner.plan(false, true, guard(MONITOR_INTERVAL))).isSameAs(planner.writerPlan(RouteReason.READ_WRITE));
 	}
 
+	@Test
+	void aTokenReadPastAReaderBehindAsksEveryReaderForTheWriteWhenTheWriterPoolIsFull() {
+		List<Route> readers = List.of(this.reader1, this.reader2, this.reader3);
+		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, readers, NonTransactionalRoute.WRITER);
+		ConsistencyGuard guard = guard(MONITOR_INTERVAL);
+		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
+		readers.forEach((reader) -> reader.node().markAvailable(millis(500)));
+		this.context.set(token(this.write));
+		this.clock.set(COMMITTED_AT + 5);
+		RoutePlan plan = planner.plan(true, true, guard);
+		assertThat(plan.decision()).isSameAs(planner.writerDecision(RouteReason.CONSISTENCY));
+		assertThat(plan.outcome()).isEqualTo(ConsistencyOutcome.WRITER_REPLICA_BEHIND);
+		assertThat(plan.required()).isEqualTo(this.write);
+		RouteDecision passedOver = plan.passedOver();
+		assertThat(passedOver).as("the reader judged too far behind").isNotNull();
+		assertThat(passedOver.route().isReader()).isTrue();
+		assertThat(passedOver.reason()).isEqualTo(RouteReason.READ_ONLY);
+		int passed = readers.indexOf(passedOver.route());
+		List<RoutePlan> detour = planner.planWhileWriterPoolFull(passedOver, plan.required(), guard);
+		assertThat(detour).extracting((candidate) -> candidate.decision().route())
+			.as("the others first, the one passed over last")
+			.containsExactly(readers.get((passed + 1) % 3), readers.get((passed + 2) % 3), passedOver.route());
+		assertThat(detour).allSatisfy((candidate) -> {
+			assertThat(candidate.check()).as("each must show the write").isEqualTo(this.write);
+			assertThat(candidate.decision().reason()).isEqualTo(RouteReason.READ_ONLY);
+			assertThat(candidate.outcome()).as("its check counts the outcome").isNull();
+		});
+	}
+
+	@Test
+	void aPlainReadWhoseReaderIsUnreachableTakesAnyOtherReaderThatMayServe() {
+		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, List.of(this.reader1, this.reader2, this.reader3),
+				NonTransactionalRoute.WRITER);
+		this.reader2.node().markUnavailable(ExclusionReason.DOWN, 0);
+		RouteDecision unreachable = planner.decisions()
+			.stream()
+			.filter((decision) -> decision.route() == this.reader1 && decision.reason() == RouteReason.READ_ONLY)
+			.findFirst()
+			.orElseThrow();
+		List<RoutePlan> detour = planner.planWhileWriterPoolFull(unreachable, null, null);
+		assertThat(detour).extracting((candidate) -> candidate.decision().route())
+			.as("reader two is kept from reads")
+			.containsExactly(this.reader3, this.reader1);
+		assertThat(detour).allSatisfy((candidate) -> assertThat(candidate.check()).isNull());
+		assertThat(detour.get(0)).as("shared plans").isSameAs(planner.planWhileWriterPoolFull(unreachable, null, null).get(0));
+	}
+
+	@Test
+	void aReaderFoundWithoutTheWriteIsPassedOverForTheWriter() {
+		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, List.of(this.reader1), NonTransactionalRoute.WRITER);
+		ConsistencyGuard guard = guard(MONITOR_INTERVAL);
+		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
+		this.context.set(token(this.write));
+		this.clock.set(COMMITTED_AT + 30);
+		RoutePlan checked = planner.plan(true, true, guard);
+		assertThat(checked.required()).isEqualTo(this.write);
+		assertThat(checked.passedOver()).isNull();
+		RoutePlan fallback = planner.checkFailed(checked, guard);
+		assertThat(fallback.passedOver()).isSameAs(checked.decision());
+		assertThat(fallback.required()).isEqualTo(this.write);
+		assertThat(planner.planWhileWriterPoolFull(fallback.passedOver(), fallback.required(), guard))
+			.extracting(RoutePlan::check)
+			.as("the only reader, asked again within the detour's wait")
+			.containsExactly(this.write);
+	}
+
+	@Test
+	void aReaderTheMonitorSawPastTheWriteCarriesTheWriteForAnotherReader() {
+		ReadRoutePlanner planner = planner();
+		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
+		this.reader2.node().replayed(new ReplicationPosition(1, 8192), COMMITTED_AT - 500);
+		this.context.set(token(this.write));
+		RoutePlan plan = planner.plan(true, true, guard(MONITOR_INTERVAL));
+		assertThat(plan.outcome()).isEqualTo(ConsistencyOutcome.REPLICA_CAUGHT_UP);
+		assertThat(plan.check()).isNull();
+		assertThat(plan.required()).as("should reader two be unreachable, another must show the write")
+			.isEqualTo(this.write);
+	}
+
+	@Test
+	void aReadThatOnlyTheWriterMayServeAsksNoReaderWhenTheWriterPoolIsFull() {
+		ReadRoutePlanner planner = planner();
+		ConsistencyGuard guard = guard(MONITOR_INTERVAL);
+		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
+		ConsistencyToken.Entry unpositioned = new ConsistencyToken.Entry(7, 1, -1, COMMITTED_AT);
+		this.context.set(token(unpositioned));
+		this.clock.set(COMMITTED_AT + 500);
+		RoutePlan noPosition = planner.plan(true, true, guard);
+		assertThat(noPosition.outcome()).isEqualTo(ConsistencyOutcome.WRITER_REPLICA_BEHIND);
+		assertThat(noPosition.passedOver()).as("nothing to ask a replica about").isNull();
+		RouteDecision reader = planner.decide(true, true);
+		assertThat(planner.planWhileWriterPoolFull(reader, unpositioned, guard)).isEmpty();
+		assertThat(planner.planWhileWriterPoolFull(reader, this.write, null)).as("a token but no guard").isEmpty();
+		this.cluster.writerIdentified(new ClusterIdentity(7, 2));
+		this.context.set(token(this.write));
+		RoutePlan staleTimeline = planner.plan(true, true, guard);
+		assertThat(staleTimeline.outcome()).isEqualTo(ConsistencyOutcome.WRITER_STALE_TIMELINE);
+		assertThat(staleTimeline.passedOver()).isNull();
+		this.context.set(null);
+		RoutePlan plain = planner.plan(true, true, guard);
+		assertThat(plain.required()).isNull();
+		assertThat(plain.passedOver()).isNull();
+	}
+
 	private ReadRoutePlanner planner() {
 		return new ReadRoutePlanner(this.writer, List.of(this.reader1, this.reader2), NonTransactionalRoute.WRITER);
 	}

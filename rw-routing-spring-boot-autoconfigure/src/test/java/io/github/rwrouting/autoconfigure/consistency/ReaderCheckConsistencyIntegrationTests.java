@@ -1,19 +1,30 @@
 package io.github.rwrouting.autoconfigure.consistency;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import com.zaxxer.hikari.HikariDataSource;
 
 import io.github.rwrouting.autoconfigure.ClusterProperties;
 import io.github.rwrouting.autoconfigure.RwRoutingAutoConfiguration;
 import io.github.rwrouting.autoconfigure.RwRoutingMetricsAutoConfiguration;
 import io.github.rwrouting.autoconfigure.Sql;
 import io.github.rwrouting.consistency.ConsistencyContext;
+import io.github.rwrouting.consistency.ConsistencyToken;
 import io.github.rwrouting.metrics.RoutingMetrics;
+import io.github.rwrouting.routing.RoutingDataSource;
 import io.github.rwrouting.test.PostgresCluster;
 import io.github.rwrouting.test.PostgresNode;
 import io.github.rwrouting.test.ReplicatedPostgres;
+import io.github.rwrouting.topology.NodeState;
 import io.github.rwrouting.topology.ReplicaMonitor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -280,6 +291,133 @@ class ReaderCheckConsistencyIntegrationTests {
 				assertThat(outcomes(registry, "replica-caught-up")).as("reads routed on the monitor's word alone").isZero();
 				System.out.printf("spreading reader, %d write-then-read pairs: served by %s%n", WRITES, servedBy);
 			});
+	}
+
+	/**
+	 * Issue 10, a full writer pool: every writer connection is held (by the test, the writer's
+	 * connection-timeout is 20 s) and a read carries the token of a write that neither replica has
+	 * yet (replay paused on both; the monitor, polling every 2 s, does not know it either). The
+	 * reader it is routed to lacks the write, which before sent it to queue for the full writer pool
+	 * for the whole connection-timeout; it now asks the readers again, and runs on replica2 once that
+	 * replays the write (resumed 300 ms after the read began), well within the monitor interval the
+	 * detour may wait ({@code ConsistencyGuard#writerPoolFullWaitNanos}).
+	 */
+	@Test
+	void aTokenReadThatAReplicaCanServeDoesNotQueueForAFullWriterPool() {
+		PostgresNode lagging = cluster.replica(1);
+		PostgresNode replaying = cluster.replica(2);
+		Duration interval = Duration.ofSeconds(2);
+		runner(lagging.jdbcUrl(), "rw-routing.readers.second.url=" + replaying.jdbcUrl(),
+				"rw-routing.monitor.interval=" + interval.toMillis() + "ms",
+				"spring.datasource.hikari.connection-timeout=20000")
+			.run((context) -> {
+				SimpleMeterRegistry registry = new SimpleMeterRegistry();
+				context.getBean(RoutingMetrics.class).bindTo(registry);
+				awaitEveryNodeUp(context);
+				ConsistencyContext consistency = context.getBean(ConsistencyContext.class);
+				JdbcClient jdbc = context.getBean(JdbcClient.class);
+				HikariDataSource writerPool = context.getBean("writerDataSource", HikariDataSource.class);
+				ScheduledExecutorService resume = Executors.newSingleThreadScheduledExecutor();
+				List<Connection> held = new ArrayList<>();
+				lagging.pauseReplay();
+				replaying.pauseReplay();
+				consistency.set(null);
+				try {
+					write(context, jdbc, "while the writer pool is full");
+					for (int i = 0; i < writerPool.getMaximumPoolSize(); i++) {
+						held.add(writerPool.getConnection());
+					}
+					long start = System.nanoTime();
+					resume.schedule(replaying::resumeReplay, 300, TimeUnit.MILLISECONDS);
+					Read read = read(context, jdbc, "while the writer pool is full");
+					Duration took = Duration.ofNanos(System.nanoTime() - start);
+					assertThat(read).as("served by the replica that replayed the write")
+						.isEqualTo(new Read(1, replaying.port()));
+					assertThat(took).as("within the detour's wait, one monitor interval (the writer's connection-timeout "
+							+ "is 20 s)").isLessThan(interval.plusSeconds(1));
+					assertThat(outcomes(registry, "replica-checked") + outcomes(registry, "replica-waited")).isEqualTo(1);
+					assertThat(outcomes(registry, "writer-fallback") + outcomes(registry, "writer-replica-behind"))
+						.isZero();
+					assertThat(writerPool.getHikariPoolMXBean().getIdleConnections()).as("writer pool still full")
+						.isZero();
+				}
+				finally {
+					for (Connection connection : held) {
+						connection.close();
+					}
+					resume.shutdownNow();
+					consistency.set(null);
+					lagging.resumeReplay();
+					replaying.resumeReplay();
+				}
+			});
+	}
+
+	/**
+	 * Issue 10, a full writer pool and an unreachable reader: every writer connection is held (the
+	 * writer's connection-timeout is 20 s), and so is every connection of replica1's pool, whose
+	 * borrow then times out after the reader pool's 1 s. Reads, with and without the token of a
+	 * write, alternate until one was routed to replica1: each runs on a replica, sees its write, and
+	 * takes at most one reader borrow timeout, never the writer's.
+	 */
+	@Test
+	void readsWhoseReaderIsUnreachableTryAnotherReaderBeforeAFullWriterPool() {
+		runner(cluster.replica(1).jdbcUrl(), "rw-routing.readers.second.url=" + cluster.replica(2).jdbcUrl(),
+				"rw-routing.monitor.interval=2s", "spring.datasource.hikari.connection-timeout=20000")
+			.run((context) -> {
+				awaitEveryNodeUp(context);
+				ConsistencyContext consistency = context.getBean(ConsistencyContext.class);
+				JdbcClient jdbc = context.getBean(JdbcClient.class);
+				HikariDataSource writerPool = context.getBean("writerDataSource", HikariDataSource.class);
+				HikariDataSource saturatedPool = context.getBean("reader-replicasDataSource", HikariDataSource.class);
+				NodeState saturated = context.getBean(RoutingDataSource.class)
+					.getPlanner()
+					.readers()
+					.stream()
+					.filter((reader) -> reader.name().equals("replicas"))
+					.findFirst()
+					.orElseThrow()
+					.node();
+				List<Connection> held = new ArrayList<>();
+				consistency.set(null);
+				try {
+					write(context, jdbc, "reader unreachable");
+					ConsistencyToken token = consistency.current();
+					for (int i = 0; i < writerPool.getMaximumPoolSize(); i++) {
+						held.add(writerPool.getConnection());
+					}
+					for (int i = 0; i < saturatedPool.getMaximumPoolSize(); i++) {
+						held.add(saturatedPool.getConnection());
+					}
+					// Which reader a read is routed to is the selector's business: alternate kinds of
+					// reads (they take turns differently) until one met the saturated pool.
+					for (int i = 0; i < 6 && !saturated.isFailureBackoff(); i++) {
+						consistency.set((i % 2 == 0) ? token : null);
+						long start = System.nanoTime();
+						Read read = read(context, jdbc, "reader unreachable");
+						Duration took = Duration.ofNanos(System.nanoTime() - start);
+						assertThat(read.found()).as("read %d saw its write", i).isEqualTo(1);
+						assertThat(read.port()).as("read %d ran on a replica, not the writer", i)
+							.isEqualTo(cluster.replica(2).port());
+						assertThat(took).as("read %d: one reader borrow timeout (1 s) at most, not the writer's 20 s", i)
+							.isLessThan(Duration.ofSeconds(3));
+					}
+					assertThat(saturated.isFailureBackoff()).as("a read met the saturated reader pool").isTrue();
+				}
+				finally {
+					for (Connection connection : held) {
+						connection.close();
+					}
+					consistency.set(null);
+				}
+			});
+	}
+
+	private static void awaitEveryNodeUp(AssertableApplicationContext context) {
+		ReplicaMonitor monitor = context.getBean(ReplicaMonitor.class);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> monitor.writerIdentity() != null
+					&& monitor.statuses().stream().allMatch((status) -> status.up() && !status.excluded()));
 	}
 
 	private static void write(AssertableApplicationContext context, JdbcClient jdbc, String text) {

@@ -14,8 +14,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.github.rwrouting.consistency.ConsistencyContext;
+import io.github.rwrouting.metrics.RoutingMetrics;
 import io.github.rwrouting.test.PostgresNode;
 import io.github.rwrouting.topology.ReplicaMonitor;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -39,10 +41,15 @@ final class FaultRun implements AutoCloseable {
 
 	final HealthSampler health;
 
-	private FaultRun(ConfigurableApplicationContext context, FaultLoad load, HealthSampler health) {
+	/** rw-routing's meters (route counters, consistency outcomes, replica gauges) of this run. */
+	final SimpleMeterRegistry meters;
+
+	private FaultRun(ConfigurableApplicationContext context, FaultLoad load, HealthSampler health,
+			SimpleMeterRegistry meters) {
 		this.context = context;
 		this.load = load;
 		this.health = health;
+		this.meters = meters;
 	}
 
 	/**
@@ -61,6 +68,8 @@ final class FaultRun implements AutoCloseable {
 		FaultLoad load = null;
 		HealthSampler health = null;
 		try {
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			context.getBean(RoutingMetrics.class).bindTo(meters);
 			ReplicaMonitor monitor = context.getBean(ReplicaMonitor.class);
 			await("every node up and serving").atMost(READY_DEADLINE)
 				.until(() -> monitor.statuses().stream().allMatch((status) -> status.up() && !status.excluded()));
@@ -75,7 +84,7 @@ final class FaultRun implements AutoCloseable {
 				await("reads on " + replica.name()).atMost(READY_DEADLINE)
 					.until(() -> firstReadOn(started.reads(), replica, since).isPresent());
 			}
-			return new FaultRun(context, load, health);
+			return new FaultRun(context, load, health, meters);
 		}
 		catch (RuntimeException | Error ex) {
 			if (load != null) {

@@ -79,7 +79,7 @@ final class HealthSampler implements AutoCloseable {
 				Thread.currentThread().interrupt();
 				return;
 			}
-			this.samples.add(new Sample(start, up, outcome));
+			this.samples.add(new Sample(start, System.nanoTime() - start, up, outcome));
 		}
 	}
 
@@ -121,10 +121,15 @@ final class HealthSampler implements AutoCloseable {
 	 * One health call.
 	 *
 	 * @param startNanos when it was made
+	 * @param tookNanos how long until it answered, or until it was given up
 	 * @param up whether it answered UP in time
 	 * @param outcome UP, the status and the components that were not UP, or why there was no answer
 	 */
-	record Sample(long startNanos, boolean up, String outcome) {
+	record Sample(long startNanos, long tookNanos, boolean up, String outcome) {
+
+		long millis() {
+			return TimeUnit.NANOSECONDS.toMillis(this.tookNanos);
+		}
 
 	}
 
