@@ -123,6 +123,8 @@ final class LoadClient implements Runnable {
 				this.writes.executeWithoutResult((status) -> this.jdbc.update(INSERT, this.id, row, PAYLOAD));
 				long writeEnd = System.nanoTime();
 				long writeNanos = writeEnd - writeStart;
+				// Right after the commit, before any delay: later commits of other clients must not count.
+				String writeLsn = (prober != null) ? prober.writePosition() : null;
 				if (this.readDelayNanos > 0) {
 					// Like a user who reads some time after the write; the probe below is right before the read.
 					long readAt = writeEnd + this.random.nextLong(this.readDelayNanos + 1);
@@ -130,7 +132,7 @@ final class LoadClient implements Runnable {
 						LockSupport.parkNanos(readAt - System.nanoTime());
 					}
 				}
-				Probe probe = (prober != null) ? prober.probe(this.id, row) : null;
+				Probe probe = (prober != null) ? prober.probe(writeLsn, this.id, row) : null;
 				long start = System.nanoTime();
 				Read read = this.reads.execute((status) -> this.jdbc.queryForObject(READ,
 						(rs, rowNum) -> new Read(rs.getBoolean(1), rs.getBoolean(2)), this.id, row));
@@ -209,12 +211,14 @@ final class LoadClient implements Runnable {
 			this.replayCheck = this.replica.prepareStatement(REPLAY_CHECK);
 		}
 
-		Probe probe(int client, int seq) throws SQLException {
-			String writeLsn;
+		String writePosition() throws SQLException {
 			try (ResultSet rs = this.writePosition.executeQuery()) {
 				rs.next();
-				writeLsn = rs.getString(1);
+				return rs.getString(1);
 			}
+		}
+
+		Probe probe(String writeLsn, int client, int seq) throws SQLException {
 			this.replayCheck.setString(1, writeLsn);
 			this.replayCheck.setInt(2, client);
 			this.replayCheck.setInt(3, seq);
