@@ -52,6 +52,10 @@ public final class NodeState {
 
 	private volatile long lagNanos;
 
+	// The least lag reads have proven since the monitor's last poll, by finding the node without a
+	// write of that age; 0 when none did.
+	private volatile long provenLagNanos;
+
 	private volatile ReplicationPosition replayed = ReplicationPosition.UNKNOWN;
 
 	private volatile long appliedUntilMillis = Long.MIN_VALUE;
@@ -156,6 +160,7 @@ public final class NodeState {
 	 */
 	public void markAvailable(long lagNanos) {
 		this.lagNanos = lagNanos;
+		this.provenLagNanos = 0;
 		this.failureExcluded = false;
 		this.available = true;
 	}
@@ -167,20 +172,33 @@ public final class NodeState {
 	 */
 	public void markUnavailable(ExclusionReason reason, long lagNanos) {
 		this.lagNanos = lagNanos;
+		this.provenLagNanos = 0;
 		this.unavailableReason = reason;
 		this.available = false;
 	}
 
 	/**
-	 * A read found the node behind: it is taken to lag this much until the monitor's next poll
-	 * measures it again.
-	 * @param lagNanos the lag it is taken to have
+	 * A read found the node behind: it is known to lag at least this much until the monitor's next
+	 * poll measures it again.
+	 * @param lagNanos the lag it is known to have at least
 	 */
 	public void lagsAtLeast(long lagNanos) {
-		// Racy by design: losing one of two concurrent raises only costs one wasted wait.
+		// Racy by design: losing one of two concurrent raises only costs one wasted check.
+		if (lagNanos > this.provenLagNanos) {
+			this.provenLagNanos = lagNanos;
+		}
 		if (lagNanos > this.lagNanos) {
 			this.lagNanos = lagNanos;
 		}
+	}
+
+	/**
+	 * The least lag a read found the node to have since the monitor's last poll: it has no write
+	 * younger than this.
+	 * @return the lag in nanoseconds, {@code 0} when no read found the node behind since
+	 */
+	public long provenLagNanos() {
+		return this.provenLagNanos;
 	}
 
 	/**
