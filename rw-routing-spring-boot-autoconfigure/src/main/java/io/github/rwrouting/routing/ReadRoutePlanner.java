@@ -216,21 +216,20 @@ public final class ReadRoutePlanner {
 	/**
 	 * Whether a replica may have a write within {@code max-wait}, so that one check of its replay
 	 * position is worth a round trip. Never when a read since the monitor's last poll found it without
-	 * a write of the same age or older ({@link NodeState#provenLagNanos()}: that is proven). Else when
-	 * its measured lag, less the lag's resolution, lets it: the monitor reads the lag off the writer's
-	 * positions sampled once per monitor interval, a replica's replay position is that of its last
-	 * replayed commit (the next one may be due any moment), and the lag may have fallen since the poll,
-	 * so the measured lag overstates it by up to about half an interval. Sending such reads to the
-	 * writer unasked lost replica reads the replica could serve; asking them costs at most a few
-	 * wasted checks per poll, as each miss raises the proven lag past the reads it would waste.
-	 * Asking never risks a stale read: the check reads the replica's own replay position.
+	 * this write or an older one (it is taken to stand still until the next poll: a page that reads
+	 * several times after a write asks a lagging replica once). Else when its measured lag, less half
+	 * a monitor interval, lets it: the monitor reads the lag off the writer's positions sampled once
+	 * per interval, a replica's replay position is that of its last replayed commit while the next
+	 * may be due any moment, and the lag may have fallen since the poll, so the measured lag
+	 * overstates it by up to about that much. Asking never risks a stale read (the check reads the
+	 * replica's own replay position); a miss costs one round trip, and keeps reads of that write and
+	 * younger ones from asking again until the next poll.
 	 */
 	private static boolean worthAsking(NodeState node, ConsistencyGuard consistency, ConsistencyToken.Entry required) {
-		long reachableLagNanos = consistency.ageNanos(required) + consistency.maxWaitNanos();
-		long provenLagNanos = node.provenLagNanos();
-		if (provenLagNanos > 0 && reachableLagNanos <= provenLagNanos) {
+		if (node.missedSince(required.commitTimeMillis())) {
 			return false;
 		}
+		long reachableLagNanos = consistency.ageNanos(required) + consistency.maxWaitNanos();
 		return node.lagNanos() - consistency.remeasureNanos() / 2 <= reachableLagNanos;
 	}
 
@@ -255,14 +254,13 @@ public final class ReadRoutePlanner {
 
 	/**
 	 * The planned check found the replica without the write (after waiting up to {@code max-wait}):
-	 * the read goes to the writer, and until the monitor measures the replica again it is known to lag
-	 * more than the write's age now, the least the miss proves. A following read of a write as young
-	 * or younger, which the replica cannot have yet, then goes to the writer without asking; a read of
-	 * an older write is still asked, as a replica that keeps its lag has replayed it. Each further miss
-	 * before the next poll needs a write older than every one found missing since, so wasted checks
-	 * stay few. (Taking the replica to stand still for a whole monitor interval, lag raised to the age
-	 * plus {@code max-wait} plus the interval, sent reads of older writes, which it had, to the
-	 * writer.) Without a monitor nothing would lower the estimate again, so each read asks on its own.
+	 * the read goes to the writer, and until the monitor measures the replica again it is taken to
+	 * stand still short of that write. Following reads of that write, or of a younger one, then go to
+	 * the writer without asking: at most one wasted round trip per replica, write and monitor
+	 * interval instead of one per read. Reads of older writes are still asked, as before the miss: the
+	 * earlier rule (the lag estimate raised to the write's age plus {@code max-wait} plus the monitor
+	 * interval) also sent those to the writer, replica reads lost for nothing. Without a monitor
+	 * nothing would forget the miss again, so each read asks on its own.
 	 * @param plan the plan whose check failed
 	 * @param consistency the guard that ran the check
 	 * @return the writer's plan
@@ -270,7 +268,10 @@ public final class ReadRoutePlanner {
 	public RoutePlan checkFailed(RoutePlan plan, ConsistencyGuard consistency) {
 		ConsistencyToken.Entry check = plan.check();
 		if (check != null && consistency.remeasureNanos() > 0) {
-			plan.decision().route().node().lagsAtLeast(consistency.ageNanos(check));
+			NodeState node = plan.decision().route().node();
+			node.missed(check.commitTimeMillis());
+			// It lags at least the write's age: least-lag balancing prefers other readers meanwhile.
+			node.lagsAtLeast(consistency.ageNanos(check));
 		}
 		return this.consistencyWriterPlans[ConsistencyOutcome.WRITER_FALLBACK.ordinal()];
 	}

@@ -52,9 +52,9 @@ public final class NodeState {
 
 	private volatile long lagNanos;
 
-	// The least lag reads have proven since the monitor's last poll, by finding the node without a
-	// write of that age; 0 when none did.
-	private volatile long provenLagNanos;
+	// The commit time of the oldest write a read found the node without since the monitor's last
+	// poll; Long.MAX_VALUE when none did.
+	private volatile long missedCommitMillis = Long.MAX_VALUE;
 
 	private volatile ReplicationPosition replayed = ReplicationPosition.UNKNOWN;
 
@@ -160,7 +160,7 @@ public final class NodeState {
 	 */
 	public void markAvailable(long lagNanos) {
 		this.lagNanos = lagNanos;
-		this.provenLagNanos = 0;
+		this.missedCommitMillis = Long.MAX_VALUE;
 		this.failureExcluded = false;
 		this.available = true;
 	}
@@ -172,33 +172,43 @@ public final class NodeState {
 	 */
 	public void markUnavailable(ExclusionReason reason, long lagNanos) {
 		this.lagNanos = lagNanos;
-		this.provenLagNanos = 0;
+		this.missedCommitMillis = Long.MAX_VALUE;
 		this.unavailableReason = reason;
 		this.available = false;
 	}
 
 	/**
-	 * A read found the node behind: it is known to lag at least this much until the monitor's next
-	 * poll measures it again.
-	 * @param lagNanos the lag it is known to have at least
+	 * A read found the node behind: it is taken to lag this much until the monitor's next poll
+	 * measures it again.
+	 * @param lagNanos the lag it is taken to have
 	 */
 	public void lagsAtLeast(long lagNanos) {
-		// Racy by design: losing one of two concurrent raises only costs one wasted check.
-		if (lagNanos > this.provenLagNanos) {
-			this.provenLagNanos = lagNanos;
-		}
+		// Racy by design: losing one of two concurrent raises only costs one wasted wait.
 		if (lagNanos > this.lagNanos) {
 			this.lagNanos = lagNanos;
 		}
 	}
 
 	/**
-	 * The least lag a read found the node to have since the monitor's last poll: it has no write
-	 * younger than this.
-	 * @return the lag in nanoseconds, {@code 0} when no read found the node behind since
+	 * A read found the node without a write: until the monitor's next poll it is taken not to have
+	 * that write nor any younger one.
+	 * @param commitTimeMillis the write's commit time
 	 */
-	public long provenLagNanos() {
-		return this.provenLagNanos;
+	public void missed(long commitTimeMillis) {
+		// Racy by design: losing one of two concurrent updates only costs one wasted check.
+		if (commitTimeMillis < this.missedCommitMillis) {
+			this.missedCommitMillis = commitTimeMillis;
+		}
+	}
+
+	/**
+	 * Whether a read found the node without this write, or without an older one, since the
+	 * monitor's last poll.
+	 * @param commitTimeMillis the write's commit time
+	 * @return {@code true} if it did: the node is taken not to have this write yet
+	 */
+	public boolean missedSince(long commitTimeMillis) {
+		return commitTimeMillis >= this.missedCommitMillis;
 	}
 
 	/**
