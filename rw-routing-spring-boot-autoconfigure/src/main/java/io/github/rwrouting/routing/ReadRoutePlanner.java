@@ -31,8 +31,10 @@ import org.springframework.util.Assert;
  * token this cluster has nothing to ask for;</li>
  * <li>with a token: to the writer when no replica can be trusted with it (unknown cluster, time
  * window, another timeline); else to a reader the monitor last saw past the write; else to the
- * picked reader after one bounded check of its replay position, when its measured lag lets it
- * catch up within {@code max-wait}; else to the writer ({@link RouteReason#CONSISTENCY}).</li>
+ * picked reader after one bounded check of its replay position, when its measured lag (taken
+ * within half a monitor interval) lets it catch up within {@code max-wait} and no read since the
+ * monitor's last poll found it without this write or an older one; else to the writer
+ * ({@link RouteReason#CONSISTENCY}).</li>
  * </ol>
  *
  * @author rw-routing
@@ -256,8 +258,9 @@ public final class ReadRoutePlanner {
 	 * The planned check found the replica without the write (after waiting up to {@code max-wait}):
 	 * the read goes to the writer, and until the monitor measures the replica again it is taken to
 	 * stand still short of that write. Following reads of that write, or of a younger one, then go to
-	 * the writer without asking: at most one wasted round trip per replica, write and monitor
-	 * interval instead of one per read. Reads of older writes are still asked, as before the miss: the
+	 * the writer without asking: a page that reads several times after a write wastes one round trip,
+	 * not one per read, and each further miss before the next poll needs a write older than every one
+	 * missed since. Reads of older writes are still asked, as before the miss: the
 	 * earlier rule (the lag estimate raised to the write's age plus {@code max-wait} plus the monitor
 	 * interval) also sent those to the writer, replica reads lost for nothing. Without a monitor
 	 * nothing would forget the miss again, so each read asks on its own.
