@@ -164,7 +164,8 @@ public final class ConsistencyLoadDriver {
 			for (int id = 1; id <= this.options.clients(); id++) {
 				LoadClient client = new LoadClient(id, window, writes, reads, jdbc, consistency,
 						this.options.probe() ? cluster : null, pairIntervalNanos(),
-						pairIntervalNanos() * (id - 1) / this.options.clients());
+						pairIntervalNanos() * (id - 1) / this.options.clients(),
+						TimeUnit.MILLISECONDS.toNanos(this.options.readDelayMillis()), this.options.seed() * 1_000 + id);
 				clients.add(client);
 				threads.add(new Thread(client, "client-" + id));
 			}
@@ -263,9 +264,12 @@ public final class ConsistencyLoadDriver {
 				millis(defaults.getMaxLag()), (this.options.maxWaitMillis() >= 0) ? this.options.maxWaitMillis() + "ms"
 						: millis(defaults.getConsistency().getMaxWait()),
 				millis(defaults.getConsistency().getTimeWindow()), poolSize(), poolSize());
-		System.out.printf("  load      %d clients; each: insert a row (read-write tx), then at once select it "
+		System.out.printf("  load      %d clients; each: insert a row (read-write tx), then %s select it "
 				+ "(read-only tx), %s; %d s warm-up + %d s measured per mode; modes in this order: %s%n",
-				this.options.clients(), (this.options.rate() > 0)
+				this.options.clients(),
+				(this.options.readDelayMillis() > 0) ? "0-" + this.options.readDelayMillis() + " ms later (uniform)"
+						: "at once",
+				(this.options.rate() > 0)
 						? "paced to " + this.options.rate() + " pairs/s in all (a pair every "
 								+ TimeUnit.NANOSECONDS.toMillis(pairIntervalNanos()) + " ms per client)"
 						: "unpaced (the next pair as soon as the last ended)",
@@ -352,6 +356,13 @@ public final class ConsistencyLoadDriver {
 				result.meanLagChangeMillis(), result.slowestLagChangeMillis());
 		System.out.printf("  stale reads served by the replica %d, by the writer %d%n", stats.staleOnReplica(),
 				stats.stale() - stats.staleOnReplica());
+		if (stats.probed()) {
+			System.out.printf("  replica share %s vs best lsn %s: %+.1f points; the writer served %d reads (%s) whose "
+					+ "replica had replayed the write right before%n", percent(stats.onReplica(), stats.reads()),
+					percent(stats.replayedBefore(), stats.reads()),
+					100.0 * (stats.onReplica() - stats.replayedBefore()) / Math.max(1, stats.reads()),
+					stats.replayedOnWriter(), percent(stats.replayedOnWriter(), stats.reads()));
+		}
 		System.out.printf("  routes: %s%n", result.routes());
 		System.out.printf("  consistency: %s%n", result.outcomes());
 		if (!result.mode().equals("none")) {

@@ -27,8 +27,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The routing overhead measured the way a noisy 2-core machine allows: the direct and the routed path
  * alternate in short rounds against the same cluster and pools, and the medians are compared, so
  * that drift over time (which JMH's one-parameter-after-the-other order turns into a bias) cancels
- * out. Usage: {@code java -cp benchmarks.jar io.github.rwrouting.benchmarks.InterleavedOverhead
- * [rounds] [transactions per round]}.
+ * out. Each round's pair gives one ratio (the two halves of a round run seconds apart, so a load spike
+ * from another process hits both or neither far more often than two medians over minutes); the
+ * median of those ratios is reported with its distribution-free 95% confidence interval (order
+ * statistics of the binomial sign test) and its quartiles. Usage: {@code java -cp benchmarks.jar
+ * io.github.rwrouting.benchmarks.InterleavedOverhead [rounds] [transactions per round]} (default 60 x
+ * 3000).
  */
 public final class InterleavedOverhead {
 
@@ -36,8 +40,8 @@ public final class InterleavedOverhead {
 	}
 
 	public static void main(String[] args) {
-		int rounds = (args.length > 0) ? Integer.parseInt(args[0]) : 30;
-		int perRound = (args.length > 1) ? Integer.parseInt(args[1]) : 10_000;
+		int rounds = (args.length > 0) ? Integer.parseInt(args[0]) : 60;
+		int perRound = (args.length > 1) ? Integer.parseInt(args[1]) : 3_000;
 		int warmupRounds = 3;
 		try (PostgresCluster cluster = PostgresCluster.builder().replicas(1).start();
 				HikariDataSource writer = pool(cluster, "writer", cluster.primary().jdbcUrl(), false);
@@ -69,7 +73,30 @@ public final class InterleavedOverhead {
 							+ "%.2f us routed (%.0f ops/s), throughput ratio routed/direct %.3f%n",
 					rounds, perRound, directMedian, 1e6 / directMedian, routedMedian, 1e6 / routedMedian,
 					directMedian / routedMedian);
+			double[] ratios = new double[rounds];
+			int atGoal = 0;
+			for (int round = 0; round < rounds; round++) {
+				ratios[round] = (double) directNanos[round] / routedNanos[round];
+				atGoal += (ratios[round] >= GOAL) ? 1 : 0;
+			}
+			Arrays.sort(ratios);
+			// The median lies between the k-th smallest and the k-th largest ratio with 95% confidence.
+			int k = Math.max(0, (int) Math.floor((rounds - 1.96 * Math.sqrt(rounds)) / 2) - 1);
+			System.out.printf(Locale.ROOT,
+					"per-round throughput ratio routed/direct: median %.3f, 95%% CI of the median [%.3f, %.3f], "
+							+ "quartiles %.3f-%.3f, min %.3f, max %.3f; %d of %d rounds >= %.2f%n",
+					quantile(ratios, 0.5), ratios[k], ratios[rounds - 1 - k], quantile(ratios, 0.25),
+					quantile(ratios, 0.75), ratios[0], ratios[rounds - 1], atGoal, rounds, GOAL);
 		}
+	}
+
+	private static final double GOAL = 0.98;
+
+	private static double quantile(double[] sorted, double q) {
+		double position = q * (sorted.length - 1);
+		int below = (int) Math.floor(position);
+		int above = Math.min(sorted.length - 1, below + 1);
+		return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
 	}
 
 	private static HikariDataSource pool(PostgresCluster cluster, String name, String url, boolean readOnly) {

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -56,6 +57,10 @@ final class LoadClient implements Runnable {
 
 	private final long startOffsetNanos;
 
+	private final long readDelayNanos;
+
+	private final SplittableRandom random;
+
 	private final ReadStats stats = new ReadStats();
 
 	private volatile Throwable failure;
@@ -73,10 +78,13 @@ final class LoadClient implements Runnable {
 	 * the next at once
 	 * @param startOffsetNanos when paced, how long after the others this client starts, so that the
 	 * clients' pairs do not arrive in bursts
+	 * @param readDelayNanos the most this client waits between its write and its read (uniformly
+	 * random from 0), or 0 to read at once
+	 * @param seed seed of this client's read delays
 	 */
 	LoadClient(int id, Window window, TransactionTemplate writes, TransactionTemplate reads, JdbcTemplate jdbc,
 			ConsistencyContext consistency, PostgresCluster probeCluster, long pairIntervalNanos,
-			long startOffsetNanos) {
+			long startOffsetNanos, long readDelayNanos, long seed) {
 		this.id = id;
 		this.window = window;
 		this.writes = writes;
@@ -86,6 +94,8 @@ final class LoadClient implements Runnable {
 		this.probeCluster = probeCluster;
 		this.pairIntervalNanos = pairIntervalNanos;
 		this.startOffsetNanos = startOffsetNanos;
+		this.readDelayNanos = readDelayNanos;
+		this.random = new SplittableRandom(seed);
 	}
 
 	@Override
@@ -111,8 +121,18 @@ final class LoadClient implements Runnable {
 				int row = ++seq;
 				long writeStart = System.nanoTime();
 				this.writes.executeWithoutResult((status) -> this.jdbc.update(INSERT, this.id, row, PAYLOAD));
-				long writeNanos = System.nanoTime() - writeStart;
-				Probe probe = (prober != null) ? prober.probe(this.id, row) : null;
+				long writeEnd = System.nanoTime();
+				long writeNanos = writeEnd - writeStart;
+				// Right after the commit, before any delay: later commits of other clients must not count.
+				String writeLsn = (prober != null) ? prober.writePosition() : null;
+				if (this.readDelayNanos > 0) {
+					// Like a user who reads some time after the write; the probe below is right before the read.
+					long readAt = writeEnd + this.random.nextLong(this.readDelayNanos + 1);
+					while (readAt - System.nanoTime() > 0) {
+						LockSupport.parkNanos(readAt - System.nanoTime());
+					}
+				}
+				Probe probe = (prober != null) ? prober.probe(writeLsn, this.id, row) : null;
 				long start = System.nanoTime();
 				Read read = this.reads.execute((status) -> this.jdbc.queryForObject(READ,
 						(rs, rowNum) -> new Read(rs.getBoolean(1), rs.getBoolean(2)), this.id, row));
@@ -191,12 +211,14 @@ final class LoadClient implements Runnable {
 			this.replayCheck = this.replica.prepareStatement(REPLAY_CHECK);
 		}
 
-		Probe probe(int client, int seq) throws SQLException {
-			String writeLsn;
+		String writePosition() throws SQLException {
 			try (ResultSet rs = this.writePosition.executeQuery()) {
 				rs.next();
-				writeLsn = rs.getString(1);
+				return rs.getString(1);
 			}
+		}
+
+		Probe probe(String writeLsn, int client, int seq) throws SQLException {
 			this.replayCheck.setString(1, writeLsn);
 			this.replayCheck.setInt(2, client);
 			this.replayCheck.setInt(3, seq);

@@ -17,10 +17,12 @@ import io.github.rwrouting.consistency.ConsistencyMode;
  * @param maxWaitMillis rw-routing.consistency.max-wait in milliseconds, or -1 for the default
  * @param rate write-then-read pairs per second over all clients, or 0 for as fast as they go
  * @param modes the consistency modes to run, in this order
+ * @param readDelayMillis the most a client waits between its write and its read (uniformly random
+ * from 0 to it, seeded per client), or 0 to read at once
  * @param help whether only the usage was asked for
  */
 record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boolean probe, long maxWaitMillis,
-		int rate, List<ConsistencyMode> modes, boolean help) {
+		int rate, List<ConsistencyMode> modes, long readDelayMillis, boolean help) {
 
 	static final List<ConsistencyMode> DEFAULT_MODES = List.of(ConsistencyMode.READ_YOUR_WRITES,
 			ConsistencyMode.TIME_WINDOW, ConsistencyMode.NONE);
@@ -36,6 +38,8 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 			                each client starts its next pair as soon as the last one ended)
 			  --modes LIST  the modes to run, in this order, comma-separated (default
 			                read-your-writes,time-window,none; a mode may appear more than once)
+			  --read-delay N  read each row back 0-N ms after its write (uniformly random, seeded; default 0:
+			                at once)
 			  --no-probe    skip the per-read "best possible" check (two extra queries between write and read)
 			  --help        print this and exit""";
 
@@ -47,6 +51,7 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 		boolean probe = true;
 		long maxWait = -1;
 		int rate = 0;
+		long readDelay = 0;
 		List<ConsistencyMode> modes = DEFAULT_MODES;
 		for (int i = 0; i < args.length; i++) {
 			String name = args[i];
@@ -58,7 +63,7 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 			}
 			switch (name) {
 				case "--help", "-h" -> {
-					return new LoadOptions(clients, seconds, warmup, seed, probe, maxWait, rate, modes, true);
+					return new LoadOptions(clients, seconds, warmup, seed, probe, maxWait, rate, modes, readDelay, true);
 				}
 				case "--no-probe" -> probe = false;
 				case "--modes" -> {
@@ -70,7 +75,7 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 					}
 					modes = parseModes(value);
 				}
-				case "--clients", "--seconds", "--warmup", "--seed", "--max-wait", "--rate" -> {
+				case "--clients", "--seconds", "--warmup", "--seed", "--max-wait", "--rate", "--read-delay" -> {
 					if (value == null) {
 						if (i + 1 >= args.length) {
 							throw new IllegalArgumentException(name + " needs a value");
@@ -84,13 +89,14 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 						case "--warmup" -> warmup = (int) within(name, number, 0, 600);
 						case "--max-wait" -> maxWait = within(name, number, 0, 10_000);
 						case "--rate" -> rate = (int) within(name, number, 1, 100_000);
+						case "--read-delay" -> readDelay = within(name, number, 0, 10_000);
 						default -> seed = number;
 					}
 				}
 				default -> throw new IllegalArgumentException("unknown option " + args[i]);
 			}
 		}
-		return new LoadOptions(clients, seconds, warmup, seed, probe, maxWait, rate, modes, false);
+		return new LoadOptions(clients, seconds, warmup, seed, probe, maxWait, rate, modes, readDelay, false);
 	}
 
 	private static List<ConsistencyMode> parseModes(String value) {

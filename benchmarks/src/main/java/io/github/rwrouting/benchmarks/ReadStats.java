@@ -29,6 +29,8 @@ final class ReadStats {
 
 	private long visibleBefore;
 
+	private long replayedOnWriter;
+
 	private long[] latencies = new long[4096];
 
 	private long[] writeLatencies = new long[4096];
@@ -64,6 +66,9 @@ final class ReadStats {
 			this.probed++;
 			if (probe.replayed()) {
 				this.replayedBefore++;
+				if (!replica) {
+					this.replayedOnWriter++;
+				}
 			}
 			if (probe.visible()) {
 				this.visibleBefore++;
@@ -95,6 +100,7 @@ final class ReadStats {
 			total.probed += part.probed;
 			total.replayedBefore += part.replayedBefore;
 			total.visibleBefore += part.visibleBefore;
+			total.replayedOnWriter += part.replayedOnWriter;
 			part.staleExamples.forEach(total::staleExample);
 		}
 		Arrays.sort(total.latencies);
@@ -139,6 +145,14 @@ final class ReadStats {
 	/**
 	 * Reads whose row was already visible on the replica right before the read.
 	 */
+	/**
+	 * Reads the writer served although the replica had replayed their write right before them.
+	 * @return the count
+	 */
+	long replayedOnWriter() {
+		return this.replayedOnWriter;
+	}
+
 	long visibleBefore() {
 		return this.visibleBefore;
 	}

@@ -32,8 +32,10 @@ import org.springframework.util.Assert;
  * token this cluster has nothing to ask for;</li>
  * <li>with a token: to the writer when no replica can be trusted with it (unknown cluster, time
  * window, another timeline); else to a reader the monitor last saw past the write; else to the
- * picked reader after one bounded check of its replay position, when its measured lag lets it
- * catch up within {@code max-wait}; else to the writer ({@link RouteReason#CONSISTENCY}).</li>
+ * picked reader after one bounded check of its replay position, when its measured lag (taken
+ * within half a monitor interval) lets it catch up within {@code max-wait} and no read since the
+ * monitor's last poll found it without this write or an older one; else to the writer
+ * ({@link RouteReason#CONSISTENCY}).</li>
  * </ol>
  * A read sent to the writer although a reader could have served it (its reader was behind, missed
  * the write, or could not be reached) would queue behind whatever holds a full writer pool, for up
@@ -205,13 +207,13 @@ public final class ReadRoutePlanner {
 			// Nothing to ask a replica about (Aurora, a failed capture).
 			return this.consistencyWriterPlans[ConsistencyOutcome.WRITER_REPLICA_BEHIND.ordinal()];
 		}
-		// A replica replays a commit about its lag after the commit.
-		long expectedWaitNanos = this.readerNodes[reader].lagNanos() - consistency.ageNanos(required);
-		if (expectedWaitNanos > consistency.maxWaitNanos()) {
-			// At its measured lag it will not have the write within max-wait.
+		if (!worthAsking(this.readerNodes[reader], consistency, required)) {
+			// It will not have the write within max-wait.
 			return new RoutePlan(writerDecision(RouteReason.CONSISTENCY), ConsistencyOutcome.WRITER_REPLICA_BEHIND, null,
 					0, required, this.readerPlans[reader][reason.ordinal()].decision());
 		}
+		// A replica replays a commit about its lag after the commit.
+		long expectedWaitNanos = this.readerNodes[reader].lagNanos() - consistency.ageNanos(required);
 		return new RoutePlan(this.readerPlans[reader][reason.ordinal()].decision(), null, required,
 				expectedWaitNanos);
 	}
@@ -221,6 +223,26 @@ public final class ReadRoutePlanner {
 	 */
 	private static boolean canBeChecked(ConsistencyGuard consistency, ConsistencyToken.Entry required) {
 		return required.position() >= 0 && consistency.clusterState().dialect() != null;
+	}
+
+	/**
+	 * Whether a replica may have a write within {@code max-wait}, so that one check of its replay
+	 * position is worth a round trip. Never when a read since the monitor's last poll found it without
+	 * this write or an older one (it is taken to stand still until the next poll: a page that reads
+	 * several times after a write asks a lagging replica once). Else when its measured lag, less half
+	 * a monitor interval, lets it: the monitor reads the lag off the writer's positions sampled once
+	 * per interval, a replica's replay position is that of its last replayed commit while the next
+	 * may be due any moment, and the lag may have fallen since the poll, so the measured lag
+	 * overstates it by up to about that much. Asking never risks a stale read (the check reads the
+	 * replica's own replay position); a miss costs one round trip, and keeps reads of that write and
+	 * younger ones from asking again until the next poll.
+	 */
+	private static boolean worthAsking(NodeState node, ConsistencyGuard consistency, ConsistencyToken.Entry required) {
+		if (node.missedSince(required.commitTimeMillis())) {
+			return false;
+		}
+		long reachableLagNanos = consistency.ageNanos(required) + consistency.maxWaitNanos();
+		return node.lagNanos() - consistency.remeasureNanos() / 2 <= reachableLagNanos;
 	}
 
 	/**
@@ -245,10 +267,13 @@ public final class ReadRoutePlanner {
 	/**
 	 * The planned check found the replica without the write (after waiting up to {@code max-wait}):
 	 * the read goes to the writer, and until the monitor measures the replica again it is taken to
-	 * stand still, so that it will not have a write of that age, nor one made since, within that
-	 * time. A following read of the same write, or of a younger one, then goes to the writer without
-	 * asking: at most one wasted round trip per replica and monitor interval instead of one per read.
-	 * Without a monitor nothing would lower the estimate again, so each read asks on its own.
+	 * stand still short of that write. Following reads of that write, or of a younger one, then go to
+	 * the writer without asking: a page that reads several times after a write wastes one round trip,
+	 * not one per read, and each further miss before the next poll needs a write older than every one
+	 * missed since. Reads of older writes are still asked, as before the miss: the
+	 * earlier rule (the lag estimate raised to the write's age plus {@code max-wait} plus the monitor
+	 * interval) also sent those to the writer, replica reads lost for nothing. Without a monitor
+	 * nothing would forget the miss again, so each read asks on its own.
 	 * @param plan the plan whose check failed
 	 * @param consistency the guard that ran the check
 	 * @return the writer's plan, which passed over the checked reader
@@ -259,10 +284,10 @@ public final class ReadRoutePlanner {
 			return this.consistencyWriterPlans[ConsistencyOutcome.WRITER_FALLBACK.ordinal()];
 		}
 		if (consistency.remeasureNanos() > 0) {
-			plan.decision()
-				.route()
-				.node()
-				.lagsAtLeast(consistency.ageNanos(check) + consistency.maxWaitNanos() + consistency.remeasureNanos());
+			NodeState node = plan.decision().route().node();
+			node.missed(check.commitTimeMillis());
+			// It lags at least the write's age: least-lag balancing prefers other readers meanwhile.
+			node.lagsAtLeast(consistency.ageNanos(check));
 		}
 		return new RoutePlan(writerDecision(RouteReason.CONSISTENCY), ConsistencyOutcome.WRITER_FALLBACK, null, 0, check,
 				plan.decision());

@@ -52,6 +52,10 @@ public final class NodeState {
 
 	private volatile long lagNanos;
 
+	// The commit time of the oldest write a read found the node without since the monitor's last
+	// poll; Long.MAX_VALUE when none did.
+	private volatile long missedCommitMillis = Long.MAX_VALUE;
+
 	private volatile ReplicationPosition replayed = ReplicationPosition.UNKNOWN;
 
 	private volatile long appliedUntilMillis = Long.MIN_VALUE;
@@ -156,6 +160,7 @@ public final class NodeState {
 	 */
 	public void markAvailable(long lagNanos) {
 		this.lagNanos = lagNanos;
+		this.missedCommitMillis = Long.MAX_VALUE;
 		this.failureExcluded = false;
 		this.available = true;
 	}
@@ -167,6 +172,7 @@ public final class NodeState {
 	 */
 	public void markUnavailable(ExclusionReason reason, long lagNanos) {
 		this.lagNanos = lagNanos;
+		this.missedCommitMillis = Long.MAX_VALUE;
 		this.unavailableReason = reason;
 		this.available = false;
 	}
@@ -181,6 +187,28 @@ public final class NodeState {
 		if (lagNanos > this.lagNanos) {
 			this.lagNanos = lagNanos;
 		}
+	}
+
+	/**
+	 * A read found the node without a write: until the monitor's next poll it is taken not to have
+	 * that write nor any younger one.
+	 * @param commitTimeMillis the write's commit time
+	 */
+	public void missed(long commitTimeMillis) {
+		// Racy by design: losing one of two concurrent updates only costs one wasted check.
+		if (commitTimeMillis < this.missedCommitMillis) {
+			this.missedCommitMillis = commitTimeMillis;
+		}
+	}
+
+	/**
+	 * Whether a read found the node without this write, or without an older one, since the
+	 * monitor's last poll.
+	 * @param commitTimeMillis the write's commit time
+	 * @return {@code true} if it did: the node is taken not to have this write yet
+	 */
+	public boolean missedSince(long commitTimeMillis) {
+		return commitTimeMillis >= this.missedCommitMillis;
 	}
 
 	/**
