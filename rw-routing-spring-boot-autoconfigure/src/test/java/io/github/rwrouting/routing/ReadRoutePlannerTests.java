@@ -362,7 +362,7 @@ class ReadRoutePlannerTests {
 		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, readers, NonTransactionalRoute.WRITER);
 		ConsistencyGuard guard = guard(MONITOR_INTERVAL);
 		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
-		readers.forEach((reader) -> reader.node().markAvailable(millis(500)));
+		readers.forEach((reader) -> reader.node().markAvailable(millis(1500)));
 		this.context.set(token(this.write));
 		this.clock.set(COMMITTED_AT + 5);
 		RoutePlan plan = planner.plan(true, true, guard);
