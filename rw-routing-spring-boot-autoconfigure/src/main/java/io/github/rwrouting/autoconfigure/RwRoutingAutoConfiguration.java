@@ -88,11 +88,12 @@ public final class RwRoutingAutoConfiguration {
 		return pools.createWriter();
 	}
 
-	@Bean
-	RoutingDataSource dataSource(@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer,
+	@Bean(RoutingBeans.DATA_SOURCE_BEAN_NAME)
+	RoutingDataSource dataSource(@Qualifier(RoutingPools.WRITER_BEAN_NAME) DataSource writerBean,
 			RwRoutingProperties properties, ReaderDataSources readerDataSources,
 			ObjectProvider<RouteListener> listeners, ConsistencyGuard consistency,
 			ObjectProvider<WriterDemotionListener> demotionListeners) {
+		HikariDataSource writer = RoutingBeans.pool(writerBean, RoutingPools.WRITER_BEAN_NAME);
 		List<Route> readers = new ArrayList<>();
 		readerDataSources.forEach((name, reader) -> {
 			RwRoutingProperties.Reader settings = properties.getReaders().get(name);
@@ -118,7 +119,8 @@ public final class RwRoutingAutoConfiguration {
 
 	@Bean
 	@ConditionalOnBooleanProperty(name = "rw-routing.monitor.enabled", matchIfMissing = true)
-	ReplicaMonitor rwRoutingReplicaMonitor(RoutingDataSource dataSource, RwRoutingProperties properties,
+	ReplicaMonitor rwRoutingReplicaMonitor(@Qualifier(RoutingBeans.DATA_SOURCE_BEAN_NAME) DataSource dataSource,
+			RwRoutingProperties properties,
 			ObjectProvider<WriterRoleListener> writerRoleListeners,
 			ObjectProvider<ReaderDownListener> readerDownListeners) {
 		Duration interval = properties.getMonitor().getInterval();
@@ -129,7 +131,7 @@ public final class RwRoutingAutoConfiguration {
 		}
 		DialectResolver dialectResolver = dialectResolver(properties);
 		Duration timeout = properties.getMonitor().getTimeout();
-		RoutingPolicy policy = dataSource.getPolicy();
+		RoutingPolicy policy = RoutingBeans.routing(dataSource).getPolicy();
 		return new ReplicaMonitor(policy, MonitorConnectors.of(policy, dialectResolver, timeout), dialectResolver,
 				interval, timeout, (reader) -> maxLag(properties, reader), writerRoleListeners.orderedStream().toList(),
 				readerDownListeners.orderedStream().toList());
@@ -174,7 +176,8 @@ public final class RwRoutingAutoConfiguration {
 
 		@Bean
 		ApplicationDataSourceScriptDatabaseInitializer dataSourceScriptDatabaseInitializer(
-				@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer, SqlInitializationProperties properties) {
+				@Qualifier(RoutingPools.WRITER_BEAN_NAME) DataSource writerBean, SqlInitializationProperties properties) {
+			HikariDataSource writer = RoutingBeans.pool(writerBean, RoutingPools.WRITER_BEAN_NAME);
 			DataSource dataSource = writer;
 			// As Spring Boot does: dedicated credentials get a connection of their own, to the writer.
 			if (StringUtils.hasText(properties.getUsername()) && StringUtils.hasText(properties.getPassword())) {
@@ -199,7 +202,8 @@ public final class RwRoutingAutoConfiguration {
 		@Bean
 		FlywayConfigurationCustomizer rwRoutingFlywayWriterCustomizer() {
 			return (configuration) -> {
-				if (configuration.getDataSource() instanceof RoutingDataSource routing) {
+				RoutingDataSource routing = RoutingBeans.routingOrNull(configuration.getDataSource());
+				if (routing != null) {
 					configuration.dataSource(routing.getWriterDataSource());
 				}
 			};
@@ -220,9 +224,11 @@ public final class RwRoutingAutoConfiguration {
 
 				@Override
 				public Object postProcessBeforeInitialization(Object bean, String beanName) {
-					if (bean instanceof SpringLiquibase liquibase
-							&& liquibase.getDataSource() instanceof RoutingDataSource routing) {
-						liquibase.setDataSource(routing.getWriterDataSource());
+					if (bean instanceof SpringLiquibase liquibase) {
+						RoutingDataSource routing = RoutingBeans.routingOrNull(liquibase.getDataSource());
+						if (routing != null) {
+							liquibase.setDataSource(routing.getWriterDataSource());
+						}
 					}
 					return bean;
 				}

@@ -5,6 +5,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.rwrouting.consistency.ConsistencyContext;
 import io.github.rwrouting.consistency.ConsistencyGuard;
@@ -62,10 +64,11 @@ class RwRoutingConsistencyConfiguration {
 
 	@Bean
 	ConsistencyGuard rwRoutingConsistencyGuard(RwRoutingProperties properties, ConsistencyContext context,
-			@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer,
+			@Qualifier(RoutingPools.WRITER_BEAN_NAME) DataSource writer,
 			ObjectProvider<ReplicaMonitor> monitor, ObjectProvider<ConsistencyListener> listeners) {
 		RwRoutingProperties.Consistency consistency = properties.getConsistency();
-		DatabaseDialect urlDialect = dialectForUrl(properties, writer);
+		DatabaseDialect urlDialect = dialectForUrl(properties,
+				RoutingBeans.pool(writer, RoutingPools.WRITER_BEAN_NAME));
 		// The monitor is created after the routing data source (it monitors its routes), so it is
 		// looked up on first use, once: every write and read asks for it. An Optional, so that "no
 		// monitor" is remembered too (SingletonSupplier tries again, under a lock, while it has null).

@@ -84,8 +84,8 @@ public final class RwRoutingHealthAutoConfiguration {
 			SimpleAutowireCandidateResolver.resolveAutowireCandidates(beanFactory, DataSource.class, false, true)
 				.forEach((name, dataSource) -> {
 					if (!readerPools.contains(name)) {
-						checked.put(name, (dataSource instanceof RoutingDataSource routing)
-								? routing.getWriterDataSource() : dataSource);
+						RoutingDataSource routing = RoutingBeans.routingOrNull(dataSource);
+						checked.put(name, (routing != null) ? routing.getWriterDataSource() : dataSource);
 					}
 				});
 			return WriterOnlyDataSourceHealthContributor.of(checked, metadataProviders.orderedStream().toList());

@@ -1,5 +1,7 @@
 package io.github.rwrouting.autoconfigure;
 
+import javax.sql.DataSource;
+
 import io.github.rwrouting.failover.WriterPoolEvictor;
 import io.github.rwrouting.metrics.FailoverMetrics;
 import io.github.rwrouting.metrics.RoutingMetrics;
@@ -8,6 +10,7 @@ import io.github.rwrouting.topology.ReplicaMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -26,9 +29,10 @@ import org.springframework.context.annotation.Bean;
 public final class RwRoutingMetricsAutoConfiguration {
 
 	@Bean
-	RoutingMetrics rwRoutingMetrics(ObjectProvider<RoutingDataSource> dataSource,
+	RoutingMetrics rwRoutingMetrics(@Qualifier(RoutingBeans.DATA_SOURCE_BEAN_NAME) ObjectProvider<DataSource> dataSource,
 			ObjectProvider<ReplicaMonitor> monitor) {
-		return new RoutingMetrics(() -> dataSource.getObject().getPolicy(), monitor::getIfAvailable);
+		return new RoutingMetrics(() -> RoutingBeans.routing(dataSource.getObject()).getPolicy(),
+				monitor::getIfAvailable);
 	}
 
 	@Bean(RwRoutingFailoverConfiguration.FAILOVER_RETRY_LISTENER_BEAN_NAME)
