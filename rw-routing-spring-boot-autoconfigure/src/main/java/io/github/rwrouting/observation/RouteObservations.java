@@ -6,6 +6,7 @@ import io.github.rwrouting.consistency.ConsistencyListener;
 import io.github.rwrouting.consistency.ConsistencyOutcome;
 import io.github.rwrouting.routing.RouteDecision;
 import io.github.rwrouting.routing.RouteListener;
+import io.github.rwrouting.routing.RouteReason;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
@@ -80,12 +81,20 @@ public class RouteObservations implements RouteListener, ConsistencyListener {
 		ConsistencyOutcome outcome = this.pendingOutcome.get();
 		if (outcome != null) {
 			this.pendingOutcome.remove();
+			// Left over from a read whose connection could not be bound: not this route's.
+			if (!checksConsistency(decision.reason())) {
+				outcome = null;
+			}
 		}
 		RouteObservationContext context = new RouteObservationContext(decision, outcome);
 		Observation.createNotStarted(this.customConvention, DefaultRouteObservationConvention.INSTANCE,
 				() -> context, current)
 			.start()
 			.stop();
+	}
+
+	private static boolean checksConsistency(RouteReason reason) {
+		return reason != RouteReason.READ_WRITE && reason != RouteReason.FORCED;
 	}
 
 	private static boolean isRouteOutcome(ConsistencyOutcome outcome) {
