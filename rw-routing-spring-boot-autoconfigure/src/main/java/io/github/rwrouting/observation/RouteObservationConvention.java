@@ -4,8 +4,8 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
 
 /**
- * The {@link ObservationConvention} of routing decisions: implement it, and register it with the
- * {@code ObservationRegistry} as a global convention, to name or tag them otherwise.
+ * The {@link ObservationConvention} of routing decisions: implement it, as a bean or registered with
+ * the {@code ObservationRegistry} as a global convention, to name or tag them otherwise.
  *
  * @author rw-routing
  */
