@@ -8,6 +8,7 @@ import io.github.rwrouting.consistency.ConsistencyOutcome;
 import io.github.rwrouting.metrics.RoutingMetrics;
 import io.github.rwrouting.observation.DefaultRouteObservationConvention;
 import io.github.rwrouting.observation.RouteObservationContext;
+import io.github.rwrouting.observation.RouteObservationConvention;
 import io.github.rwrouting.test.PostgresCluster;
 import io.github.rwrouting.test.ReplicatedPostgres;
 import io.micrometer.common.KeyValue;
@@ -113,6 +114,31 @@ class RouteObservationIntegrationTests {
 				.counter();
 			assertThat(noToken).isNotNull();
 			assertThat(noToken.count()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void aConventionBeanNamesTheObservations() {
+		this.runner.withBean(RouteObservationConvention.class, () -> new RouteObservationConvention() {
+
+			@Override
+			public String getName() {
+				return "orders.db.route";
+			}
+
+		}).run((context) -> {
+			TestObservationRegistry registry = context.getBean(TestObservationRegistry.class);
+			TransactionTemplate readOnly = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+			readOnly.setReadOnly(true);
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			readOnly.executeWithoutResult((status) -> jdbc.queryForObject("select 1", Integer.class));
+			TestObservationRegistryAssert.assertThat(registry)
+				.hasObservationWithNameEqualTo("orders.db.route")
+				.that()
+				.hasBeenStarted()
+				.hasBeenStopped();
+			TestObservationRegistryAssert.assertThat(registry)
+				.hasNumberOfObservationsWithNameEqualTo(DefaultRouteObservationConvention.NAME, 0);
 		});
 	}
 
