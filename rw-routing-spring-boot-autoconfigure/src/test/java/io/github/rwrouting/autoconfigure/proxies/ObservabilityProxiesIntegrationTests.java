@@ -33,7 +33,6 @@ import org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoCo
 import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -87,9 +86,9 @@ class ObservabilityProxiesIntegrationTests {
 	void datasourceProxyStatementsPassTheProxyOnceAndRoutingStaysCorrect() throws SQLException {
 		try (ConfigurableApplicationContext context = run(DataSourceProxyApplication.class, false)) {
 			assertWrapped(context);
-			Counts counts = context.getBean(Counts.class);
+			CountingPostProcessor proxies = context.getBean(CountingPostProcessor.class);
 			assertRoutes(context);
-			assertThat(counts.statements.get()).isEqualTo(ROUTED_STATEMENTS);
+			assertThat(proxies.statements.get()).isEqualTo(ROUTED_STATEMENTS);
 		}
 	}
 
@@ -97,9 +96,9 @@ class ObservabilityProxiesIntegrationTests {
 	void p6spyStatementsPassTheProxyOnceAndRoutingStaysCorrect() throws SQLException {
 		try (ConfigurableApplicationContext context = run(P6SpyApplication.class, false)) {
 			assertWrapped(context);
-			Counts counts = context.getBean(Counts.class);
+			CountingPostProcessor proxies = context.getBean(CountingPostProcessor.class);
 			assertRoutes(context);
-			assertThat(counts.statements.get()).isEqualTo(ROUTED_STATEMENTS);
+			assertThat(proxies.statements.get()).isEqualTo(ROUTED_STATEMENTS);
 		}
 	}
 
@@ -159,6 +158,7 @@ class ObservabilityProxiesIntegrationTests {
 	private static ConfigurableApplicationContext run(Class<?> application, boolean jpa, String... extra) {
 		List<String> args = new ArrayList<>();
 		for (String property : ClusterProperties.of(cluster, "rw-routing.non-transactional=auto",
+				"rw-routing.consistency.signing-key=observability-proxies-test-key",
 				"rw-routing.monitor.interval=200ms")) {
 			args.add("--" + property);
 		}
@@ -172,9 +172,19 @@ class ObservabilityProxiesIntegrationTests {
 		return new SpringApplication(application).run(args.toArray(new String[0]));
 	}
 
-	static class Counts {
+	/**
+	 * Wraps every DataSource bean, and counts the statements that pass its wrappers.
+	 */
+	abstract static class CountingPostProcessor implements BeanPostProcessor {
 
 		final AtomicInteger statements = new AtomicInteger();
+
+		@Override
+		public Object postProcessAfterInitialization(Object bean, String beanName) {
+			return (bean instanceof DataSource dataSource) ? wrap(dataSource, beanName) : bean;
+		}
+
+		abstract DataSource wrap(DataSource dataSource, String beanName);
 
 	}
 
@@ -194,26 +204,17 @@ class ObservabilityProxiesIntegrationTests {
 	 */
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
-	@Configuration(proxyBeanMethods = false)
 	static class DataSourceProxyApplication {
 
 		@Bean
-		static Counts counts() {
-			return new Counts();
-		}
-
-		@Bean
-		static BeanPostProcessor dataSourceProxyPostProcessor(Counts counts) {
-			return new BeanPostProcessor() {
+		static CountingPostProcessor dataSourceProxyPostProcessor() {
+			return new CountingPostProcessor() {
 
 				@Override
-				public Object postProcessAfterInitialization(Object bean, String beanName) {
-					if (bean instanceof DataSource dataSource) {
-						return ProxyDataSourceBuilder.create(beanName, dataSource)
-							.afterQuery((execution, queries) -> counts.statements.incrementAndGet())
-							.build();
-					}
-					return bean;
+				DataSource wrap(DataSource dataSource, String beanName) {
+					return ProxyDataSourceBuilder.create(beanName, dataSource)
+						.afterQuery((execution, queries) -> this.statements.incrementAndGet())
+						.build();
 				}
 
 			};
@@ -227,34 +228,24 @@ class ObservabilityProxiesIntegrationTests {
 	 */
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
-	@Configuration(proxyBeanMethods = false)
 	static class P6SpyApplication {
 
 		@Bean
-		static Counts counts() {
-			return new Counts();
-		}
-
-		@Bean
-		static BeanPostProcessor p6spyPostProcessor(Counts counts) {
-			return new BeanPostProcessor() {
+		static CountingPostProcessor p6spyPostProcessor() {
+			return new CountingPostProcessor() {
 
 				@Override
-				public Object postProcessAfterInitialization(Object bean, String beanName) {
-					if (bean instanceof DataSource dataSource) {
-						P6DataSource spy = new P6DataSource(dataSource);
-						spy.setJdbcEventListenerFactory(() -> new SimpleJdbcEventListener() {
+				DataSource wrap(DataSource dataSource, String beanName) {
+					P6DataSource spy = new P6DataSource(dataSource);
+					spy.setJdbcEventListenerFactory(() -> new SimpleJdbcEventListener() {
 
-							@Override
-							public void onAfterAnyExecute(StatementInformation statement, long nanos,
-									SQLException ex) {
-								counts.statements.incrementAndGet();
-							}
+						@Override
+						public void onAfterAnyExecute(StatementInformation statement, long nanos, SQLException ex) {
+							statements.incrementAndGet();
+						}
 
-						});
-						return spy;
-					}
-					return bean;
+					});
+					return spy;
 				}
 
 			};
