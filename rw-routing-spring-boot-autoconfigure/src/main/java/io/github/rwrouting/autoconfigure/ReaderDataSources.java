@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -40,7 +42,8 @@ final class ReaderDataSources {
 							+ "auto-configurations.");
 		}
 		for (String name : names) {
-			this.pools.put(name, beanFactory.getBean(RoutingPools.readerBeanName(name), HikariDataSource.class));
+			String beanName = RoutingPools.readerBeanName(name);
+			this.pools.put(name, RoutingBeans.pool(beanFactory.getBean(beanName, DataSource.class), beanName));
 		}
 	}
 

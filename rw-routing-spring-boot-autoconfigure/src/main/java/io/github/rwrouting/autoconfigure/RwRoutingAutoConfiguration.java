@@ -99,8 +99,9 @@ public final class RwRoutingAutoConfiguration {
 	 * health, metrics and failover handling.
 	 */
 	@Bean
-	ClusterState rwRoutingClusterState(@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer,
+	ClusterState rwRoutingClusterState(@Qualifier(RoutingPools.WRITER_BEAN_NAME) DataSource writerBean,
 			RwRoutingProperties properties, ReaderDataSources readerDataSources) {
+		HikariDataSource writer = RoutingBeans.pool(writerBean, RoutingPools.WRITER_BEAN_NAME);
 		List<NodeState> readers = new ArrayList<>();
 		readerDataSources.forEach((name, reader) -> {
 			RwRoutingProperties.Reader settings = properties.getReaders().get(name);
@@ -120,18 +121,20 @@ public final class RwRoutingAutoConfiguration {
 	 * metrics (one of the data source's route listeners) both get it without a cycle.
 	 */
 	@Bean
-	ReadRoutePlanner rwRoutingReadRoutePlanner(@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer,
+	ReadRoutePlanner rwRoutingReadRoutePlanner(@Qualifier(RoutingPools.WRITER_BEAN_NAME) DataSource writerBean,
 			RwRoutingProperties properties, ReaderDataSources readerDataSources, ClusterState cluster) {
+		HikariDataSource writer = RoutingBeans.pool(writerBean, RoutingPools.WRITER_BEAN_NAME);
 		List<Route> readers = new ArrayList<>();
 		readerDataSources.forEach((name, reader) -> readers.add(Route.to(reader.getPoolName(), reader, cluster.node(name))));
 		return new ReadRoutePlanner(Route.to(writer.getPoolName(), writer, cluster.writer()), readers,
 				properties.getNonTransactional(), properties.getBalancing());
 	}
 
-	@Bean
-	RoutingDataSource dataSource(@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer,
+	@Bean(RoutingBeans.DATA_SOURCE_BEAN_NAME)
+	RoutingDataSource dataSource(@Qualifier(RoutingPools.WRITER_BEAN_NAME) DataSource writerBean,
 			ReadRoutePlanner planner, ObjectProvider<RouteListener> listeners, ConsistencyGuard consistency,
 			ObjectProvider<WriterDemotionListener> demotionListeners) {
+		HikariDataSource writer = RoutingBeans.pool(writerBean, RoutingPools.WRITER_BEAN_NAME);
 		return new RoutingDataSource(planner, listeners.orderedStream().toList(), writer.isAutoCommit(), consistency,
 				demotionListeners.orderedStream().toList());
 	}
@@ -144,10 +147,11 @@ public final class RwRoutingAutoConfiguration {
 	@Bean
 	@ConditionalOnBooleanProperty(name = "rw-routing.monitor.enabled", matchIfMissing = true)
 	ReplicaMonitor rwRoutingReplicaMonitor(ClusterState cluster,
-			@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer, ReaderDataSources readerDataSources,
+			@Qualifier(RoutingPools.WRITER_BEAN_NAME) DataSource writerBean, ReaderDataSources readerDataSources,
 			RwRoutingProperties properties,
 			ObjectProvider<WriterRoleListener> writerRoleListeners,
 			ObjectProvider<ReaderDownListener> readerDownListeners) {
+		HikariDataSource writer = RoutingBeans.pool(writerBean, RoutingPools.WRITER_BEAN_NAME);
 		Duration interval = properties.getMonitor().getInterval();
 		if (interval.compareTo(MIN_MONITOR_INTERVAL) < 0) {
 			throw new RwRoutingConfigurationException("rw-routing.monitor.interval",
@@ -203,7 +207,8 @@ public final class RwRoutingAutoConfiguration {
 
 		@Bean
 		ApplicationDataSourceScriptDatabaseInitializer dataSourceScriptDatabaseInitializer(
-				@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer, SqlInitializationProperties properties) {
+				@Qualifier(RoutingPools.WRITER_BEAN_NAME) DataSource writerBean, SqlInitializationProperties properties) {
+			HikariDataSource writer = RoutingBeans.pool(writerBean, RoutingPools.WRITER_BEAN_NAME);
 			DataSource dataSource = writer;
 			// As Spring Boot does: dedicated credentials get a connection of their own, to the writer.
 			if (StringUtils.hasText(properties.getUsername()) && StringUtils.hasText(properties.getPassword())) {
@@ -228,7 +233,8 @@ public final class RwRoutingAutoConfiguration {
 		@Bean
 		FlywayConfigurationCustomizer rwRoutingFlywayWriterCustomizer() {
 			return (configuration) -> {
-				if (configuration.getDataSource() instanceof RoutingDataSource routing) {
+				RoutingDataSource routing = RoutingBeans.routingOrNull(configuration.getDataSource());
+				if (routing != null) {
 					configuration.dataSource(routing.getWriterDataSource());
 				}
 			};
@@ -249,9 +255,11 @@ public final class RwRoutingAutoConfiguration {
 
 				@Override
 				public Object postProcessBeforeInitialization(Object bean, String beanName) {
-					if (bean instanceof SpringLiquibase liquibase
-							&& liquibase.getDataSource() instanceof RoutingDataSource routing) {
-						liquibase.setDataSource(routing.getWriterDataSource());
+					if (bean instanceof SpringLiquibase liquibase) {
+						RoutingDataSource routing = RoutingBeans.routingOrNull(liquibase.getDataSource());
+						if (routing != null) {
+							liquibase.setDataSource(routing.getWriterDataSource());
+						}
 					}
 					return bean;
 				}

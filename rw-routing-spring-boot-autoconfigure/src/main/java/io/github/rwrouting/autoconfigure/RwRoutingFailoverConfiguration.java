@@ -2,13 +2,14 @@ package io.github.rwrouting.autoconfigure;
 
 import java.util.function.Supplier;
 
-import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+
+import javax.sql.DataSource;
 import io.github.rwrouting.failover.FailoverHibernateJpaDialect;
 import io.github.rwrouting.failover.FailoverRetry;
 import io.github.rwrouting.failover.FailoverRetryInterceptor;
 import io.github.rwrouting.failover.FailoverSqlExceptionTranslator;
 import io.github.rwrouting.failover.WriterPoolEvictor;
-import io.github.rwrouting.routing.RoutingDataSource;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -58,14 +59,15 @@ class RwRoutingFailoverConfiguration {
 	static final String FAILOVER_RETRY_LISTENER_BEAN_NAME = "rwRoutingFailoverMetrics";
 
 	@Bean
-	WriterPoolEvictor rwRoutingWriterPoolEvictor(@Qualifier(RoutingPools.WRITER_BEAN_NAME) HikariDataSource writer) {
-		return new WriterPoolEvictor(writer);
+	WriterPoolEvictor rwRoutingWriterPoolEvictor(@Qualifier(RoutingPools.WRITER_BEAN_NAME) DataSource writer) {
+		return new WriterPoolEvictor(RoutingBeans.pool(writer, RoutingPools.WRITER_BEAN_NAME));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(SQLExceptionTranslator.class)
-	FailoverSqlExceptionTranslator rwRoutingSqlExceptionTranslator(RoutingDataSource dataSource) {
-		return new FailoverSqlExceptionTranslator(dataSource);
+	FailoverSqlExceptionTranslator rwRoutingSqlExceptionTranslator(
+			@Qualifier(RoutingBeans.DATA_SOURCE_BEAN_NAME) DataSource dataSource) {
+		return new FailoverSqlExceptionTranslator(RoutingBeans.routing(dataSource));
 	}
 
 	/**

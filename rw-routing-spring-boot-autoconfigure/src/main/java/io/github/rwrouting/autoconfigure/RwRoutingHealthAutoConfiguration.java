@@ -82,15 +82,17 @@ public final class RwRoutingHealthAutoConfiguration {
 			// from rw-routing.readers.* or from ReaderConnectionDetails beans.
 			Set<DataSource> readerPools = Collections.newSetFromMap(new IdentityHashMap<>());
 			dataSources.values().forEach((dataSource) -> {
-				if (dataSource instanceof RoutingDataSource routing) {
+				RoutingDataSource routing = RoutingBeans.routingOrNull(dataSource);
+				if (routing != null) {
 					routing.getPlanner().readers().forEach((reader) -> readerPools.add(reader.dataSource()));
 				}
 			});
 			Map<String, DataSource> checked = new LinkedHashMap<>();
 			dataSources.forEach((name, dataSource) -> {
-				if (!readerPools.contains(dataSource)) {
-					checked.put(name, (dataSource instanceof RoutingDataSource routing) ? routing.getWriterDataSource()
-							: dataSource);
+				// A reader pool bean may be wrapped by an observability proxy: its pool is what routes use.
+				if (!readerPools.contains(dataSource) && !readerPools.contains(RoutingBeans.poolOrNull(dataSource))) {
+					RoutingDataSource routing = RoutingBeans.routingOrNull(dataSource);
+					checked.put(name, (routing != null) ? routing.getWriterDataSource() : dataSource);
 				}
 			});
 			return WriterOnlyDataSourceHealthContributor.of(checked, metadataProviders.orderedStream().toList());

@@ -205,8 +205,12 @@ public final class ConsistencyGuard {
 	 * any reader
 	 */
 	public ConsistencyToken.@Nullable Entry requirement() {
+		if (this.mode == ConsistencyMode.NONE) {
+			return null;
+		}
 		ConsistencyToken token = this.context.current();
-		if (token == null || this.mode == ConsistencyMode.NONE) {
+		if (token == null) {
+			outcome(ConsistencyOutcome.NO_TOKEN);
 			return null;
 		}
 		long now = this.clock.getAsLong();

@@ -63,8 +63,9 @@ public enum ConsistencyOutcome {
 	CAPTURE_FAILED("capture-failed"),
 
 	/**
-	 * No token came with the request. What the codec answers for a missing token; not an event of
-	 * its own, so it is never reported to listeners and never becomes a metric.
+	 * A read that may go to a reader (a read-only transaction, or a plain read outside a transaction
+	 * in {@code auto} mode) had no token in its scope: it went where the routing policy sent it,
+	 * without a consistency check. Also what the codec answers for a request without a token.
 	 */
 	NO_TOKEN("no-token"),
 

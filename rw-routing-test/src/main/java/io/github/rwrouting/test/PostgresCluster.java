@@ -289,8 +289,24 @@ public final class PostgresCluster implements AutoCloseable {
         private String database = "app";
         private Duration timeout = Duration.ofSeconds(60);
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private boolean closedAtJvmExit = true;
 
         private Builder() {
+        }
+
+        /**
+         * Whether this library closes the cluster at JVM exit if it is still open (default {@code true}). Turn it
+         * off when the cluster's owner closes it at exit itself, such as a Spring application context, which its own
+         * shutdown hook closes: shutdown hooks run at the same time, so this library's hook would stop the servers
+         * under the pools and the work of a context that is still closing. The watchdog still removes the cluster
+         * once the JVM is gone if the owner never closed it.
+         *
+         * @param closed {@code false} when the owner closes the cluster at exit
+         * @return this builder
+         */
+        public Builder closedAtJvmExit(boolean closed) {
+            this.closedAtJvmExit = closed;
+            return this;
         }
 
         /**
@@ -384,7 +400,9 @@ public final class PostgresCluster implements AutoCloseable {
                 watchdog.close();
                 throw e;
             }
-            OpenClusters.register(cluster);
+            if (closedAtJvmExit) {
+                OpenClusters.register(cluster);
+            }
             try {
                 cluster.bootstrap(this);
             } catch (RuntimeException | Error e) {

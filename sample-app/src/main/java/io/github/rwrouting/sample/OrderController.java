@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -27,6 +28,11 @@ class OrderController {
     @GetMapping
     List<OrderView> list() {
         return service.list();
+    }
+
+    @GetMapping(params = "customer")
+    List<OrderView> byCustomer(@RequestParam String customer) {
+        return service.byCustomer(customer);
     }
 
     @GetMapping("/{id}")

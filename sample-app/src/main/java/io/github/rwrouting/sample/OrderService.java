@@ -33,6 +33,14 @@ class OrderService {
         return repository.findById(id).map(OrderView::of);
     }
 
+    /**
+     * No transaction, as most Spring Data query methods run: on the primary by default, on a replica with
+     * {@code rw-routing.non-transactional=auto} (a plain SELECT).
+     */
+    List<OrderView> byCustomer(String customer) {
+        return repository.findTop100ByCustomerOrderByIdDesc(customer).stream().map(OrderView::of).toList();
+    }
+
     @Transactional
     OrderView create(OrderRequest request) {
         return OrderView.of(repository.save(new Order(request.customer(), request.amount())));

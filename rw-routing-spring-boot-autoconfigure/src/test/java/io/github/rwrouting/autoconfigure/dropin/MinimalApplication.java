@@ -30,13 +30,22 @@ public class MinimalApplication {
 	 * @return what the application saw
 	 */
 	public static Map<String, String> run(String[] args) {
+		return run(MinimalApplication.class, args);
+	}
+
+	/**
+	 * Start an application, run a read-only transaction and report what was seen.
+	 * @param application the application's class
+	 * @param args the application's arguments (properties as {@code --name=value})
+	 * @return what the application saw
+	 */
+	public static Map<String, String> run(Class<?> application, String[] args) {
 		Map<String, String> facts = new LinkedHashMap<>();
 		facts.put("micrometer", String.valueOf(ClassUtils.isPresent("io.micrometer.core.instrument.MeterRegistry",
 				MinimalApplication.class.getClassLoader())));
 		facts.put("actuator", String.valueOf(ClassUtils.isPresent(
 				"org.springframework.boot.actuate.endpoint.SanitizingFunction", MinimalApplication.class.getClassLoader())));
-		SpringApplication application = new SpringApplication(MinimalApplication.class);
-		try (ConfigurableApplicationContext context = application.run(args)) {
+		try (ConfigurableApplicationContext context = new SpringApplication(application).run(args)) {
 			DataSource dataSource = context.getBean(DataSource.class);
 			facts.put("dataSource", dataSource.getClass().getName());
 			TransactionTemplate readOnly = new TransactionTemplate(

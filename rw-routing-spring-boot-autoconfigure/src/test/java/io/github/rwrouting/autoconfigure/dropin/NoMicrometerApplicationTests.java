@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.rwrouting.autoconfigure.ClusterProperties;
+import io.github.rwrouting.autoconfigure.dropin.excluding.ExcludingDataSourceApplication;
 import io.github.rwrouting.test.PostgresCluster;
 import io.github.rwrouting.test.ReplicatedPostgres;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,7 +68,23 @@ class NoMicrometerApplicationTests {
 		assertThat(output).doesNotContain("rw-routing.").doesNotContain("rw-routing ").doesNotContain("RwRouting");
 	}
 
+	@Test
+	void excludingDataSourceAutoConfigurationKeepsTheApplicationsOwnPoolAndSaysNothing(CapturedOutput output)
+			throws Exception {
+		Map<String, String> facts = runWithoutMicrometer(ExcludingDataSourceApplication.class,
+				ClusterProperties.of(cluster));
+		assertThat(facts).containsEntry("dataSource", "com.zaxxer.hikari.HikariDataSource");
+		assertThat(facts).containsEntry("readOnlyNode", "primary");
+		assertThat(facts).containsEntry("rwRoutingBeans", "");
+		assertThat(output).doesNotContain("rw-routing.").doesNotContain("rw-routing ").doesNotContain("RwRouting");
+	}
+
 	private static Map<String, String> runWithoutMicrometer(String[] properties) throws Exception {
+		return runWithoutMicrometer(MinimalApplication.class, properties);
+	}
+
+	private static Map<String, String> runWithoutMicrometer(Class<?> application, String[] properties)
+			throws Exception {
 		List<String> args = new ArrayList<>();
 		for (String property : properties) {
 			args.add("--" + property);
@@ -79,9 +96,11 @@ class NoMicrometerApplicationTests {
 		try (URLClassLoader loader = new URLClassLoader(classPathWithoutMicrometer(),
 				ClassLoader.getPlatformClassLoader())) {
 			thread.setContextClassLoader(loader);
-			Method run = loader.loadClass(MinimalApplication.class.getName()).getMethod("run", String[].class);
+			Method run = loader.loadClass(MinimalApplication.class.getName())
+				.getMethod("run", Class.class, String[].class);
 			@SuppressWarnings("unchecked")
-			Map<String, String> facts = (Map<String, String>) run.invoke(null, (Object) args.toArray(new String[0]));
+			Map<String, String> facts = (Map<String, String>) run.invoke(null,
+					loader.loadClass(application.getName()), (Object) args.toArray(new String[0]));
 			return facts;
 		}
 		finally {
@@ -101,12 +120,14 @@ class NoMicrometerApplicationTests {
 	}
 
 	private static boolean isMicrometerOrActuator(String jar) {
+		// The observability proxies of the test class path are not part of a plain application either.
 		// Spring Framework itself needs micrometer-observation (and its micrometer-commons).
 		return (jar.startsWith("micrometer-") && !jar.startsWith("micrometer-observation")
 				&& !jar.startsWith("micrometer-commons")) || jar.startsWith("spring-boot-micrometer")
 				|| jar.contains("actuator") || jar.startsWith("spring-boot-health")
 				|| jar.startsWith("prometheus-metrics") || jar.startsWith("HdrHistogram")
-				|| jar.startsWith("LatencyUtils");
+				|| jar.startsWith("LatencyUtils") || jar.startsWith("datasource-micrometer")
+				|| jar.startsWith("datasource-proxy") || jar.startsWith("p6spy");
 	}
 
 }

@@ -27,7 +27,11 @@ record ClusterSettings(int replicas, boolean synchronousStandby, List<String> se
 		PostgresCluster.Builder builder = PostgresCluster.builder()
 			.replicas(this.replicas)
 			.synchronousStandby(this.synchronousStandby)
-			.database(this.database);
+			.database(this.database)
+			// The context closes the cluster (the bean's destroy), at JVM exit too: the TestContext
+			// framework registers a shutdown hook per context. Closed by rw-routing-test's own hook
+			// as well, it would stop under the closing context's pools and monitor.
+			.closedAtJvmExit(false);
 		for (String setting : this.settings) {
 			int equals = setting.indexOf('=');
 			if (equals <= 0) {
