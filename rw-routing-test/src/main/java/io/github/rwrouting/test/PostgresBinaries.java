@@ -95,11 +95,11 @@ final class PostgresBinaries {
             Files.createDirectories(staging);
             try (InputStream in = open(archive)) {
                 ProcessRunner.run(List.of("tar", "-xJf", "-", "-C", staging.toString()), staging,
-                        Duration.ofMinutes(5), in).orThrow("Extracting " + archive);
+                        Duration.ofMinutes(5), in).orThrow("Extracting " + archive, PostgresClusterException::new);
             }
             // The servers may run as another user (see ServerUser), which must be able to read and execute them.
             ProcessRunner.run(List.of("chmod", "-R", "a+rX", staging.toString()), null, Duration.ofMinutes(1))
-                    .orThrow("chmod of " + staging);
+                    .orThrow("chmod of " + staging, PostgresClusterException::new);
             Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.writeString(staging.resolve(COMPLETE_MARKER), archive.toString(), StandardCharsets.UTF_8);
             if (Files.exists(target) && !Files.exists(target.resolve(COMPLETE_MARKER))) {
