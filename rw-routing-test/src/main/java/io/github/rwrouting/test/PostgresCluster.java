@@ -333,27 +333,9 @@ public final class PostgresCluster implements AutoCloseable {
             }
             long began = System.nanoTime();
             PostgresBinaries.installation();
-            Path baseDirectory = ClusterDirectory.create();
-            Watchdog watchdog = Watchdog.start(baseDirectory);
-            PostgresCluster cluster;
-            try {
-                cluster = new PostgresCluster(this, baseDirectory, watchdog);
-            } catch (RuntimeException e) {
-                FileTree.deleteQuietly(baseDirectory);
-                watchdog.close();
-                throw e;
-            }
-            OpenClusters.register(cluster);
-            try {
-                cluster.bootstrap(this);
-            } catch (RuntimeException | Error e) {
-                try {
-                    cluster.close();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
+            PostgresCluster cluster = ClusterLauncher.launch(ClusterDirectory.PREFIX,
+                    (directory, watchdog) -> new PostgresCluster(this, directory, watchdog),
+                    started -> started.bootstrap(this));
             log.info("Started PostgreSQL cluster {} in {} ms", cluster.nodes,
                     Duration.ofNanos(System.nanoTime() - began).toMillis());
             return cluster;
