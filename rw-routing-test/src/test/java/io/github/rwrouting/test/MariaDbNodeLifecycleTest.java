@@ -67,6 +67,12 @@ class MariaDbNodeLifecycleTest {
         assertThat(gtid).as("the domain's sequence goes on under the new primary's server id")
                 .isEqualTo("0-" + candidate.serverId() + "-" + (MariaDbReplicationTest.sequence(last) + 1));
         assertThat(candidate.gtidPosition()).isEqualTo(gtid);
+        assertThat(Sql.string(candidate, "SELECT @@gtid_binlog_state"))
+                .as("the last GTID of each (domain, server) it has logged: the old primary's and its own")
+                .isEqualTo(last + "," + gtid);
+        assertThat(Sql.string(candidate, "SELECT MASTER_GTID_WAIT('" + gtid + "', 0.05)"))
+                .as("MASTER_GTID_WAIT compares gtid_slave_pos, which the promoted node's own writes do not move")
+                .isEqualTo("-1");
         candidate.awaitReplay(gtid, TIMEOUT); // a writer compares its own binlog position
         assertThat(Sql.strings(candidate, "SELECT value FROM items ORDER BY value"))
                 .containsExactly("after promotion", "before promotion");
