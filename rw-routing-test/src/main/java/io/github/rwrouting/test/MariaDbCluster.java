@@ -276,7 +276,8 @@ public final class MariaDbCluster implements AutoCloseable {
 
         /**
          * Adds a server option for all nodes, given to {@code mariadbd} as {@code --name=value} after (so
-         * overriding) the options of this library.
+         * overriding) this library's defaults. What makes a node itself (port, files, server id,
+         * {@code read-only}) is set after it and wins.
          *
          * @param name  an option name such as {@code max_connections} or {@code max-connections}
          * @param value its value

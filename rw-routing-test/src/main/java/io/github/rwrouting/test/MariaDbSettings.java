@@ -24,43 +24,49 @@ final class MariaDbSettings {
     }
 
     /**
+     * The server's command line: the cluster's defaults, then the builder's settings (so they win over the
+     * defaults), then what makes this node itself (port, files, server id, role), which nothing overrides:
+     * for a repeated option, mariadbd takes the last value.
+     *
      * @param node     the node started
      * @param replica  whether it starts as a read-only replica (a promoted node starts writable)
-     * @param settings options for all nodes from the builder, {@code name -> value}, applied last so they win
+     * @param settings options for all nodes from the builder, {@code name -> value}
      */
     static List<String> command(MariaDbNode node, Path home, boolean replica, Map<String, String> settings) {
-        Map<String, String> options = new LinkedHashMap<>();
-        options.put("basedir", home.toString());
-        options.put("datadir", node.dataDirectory().toString());
-        options.put("tmpdir", node.directory().toString());
-        // sockets, pid and logs in the node's directory, which the server user owns
-        options.put("socket", node.directory().resolve(MariaDbNode.SOCKET_FILE).toString());
-        options.put("pid-file", node.directory().resolve(MariaDbNode.PID_FILE).toString());
-        options.put("log-error", node.logFile().toString());
-        options.put("bind-address", MariaDbNode.HOST);
-        options.put("port", Integer.toString(node.port()));
-        options.put("server-id", Integer.toString(node.serverId()));
+        Map<String, String> defaults = new LinkedHashMap<>();
         // without it, 11.4 generates TLS certificates at every start: 24-33 s instead of about 1 s
-        options.put("skip-ssl", null);
-        options.put("skip-name-resolve", null);
-        options.put("log-bin", "binlog");
-        options.put("relay-log", "relay");
-        options.put("binlog-format", "ROW");
-        options.put("gtid-strict-mode", "1");
-        options.put("log-slave-updates", "1");
-        options.put("read-only", replica ? "1" : "0");
+        defaults.put("skip-ssl", null);
+        defaults.put("skip-name-resolve", null);
+        defaults.put("log-bin", "binlog");
+        defaults.put("relay-log", "relay");
+        defaults.put("binlog-format", "ROW");
+        defaults.put("gtid-strict-mode", "1");
+        defaults.put("log-slave-updates", "1");
         // throwaway data, but a kill -9 must not lose acknowledged commits: written to the OS at commit, not synced
-        options.put("innodb-flush-log-at-trx-commit", "2");
-        options.put("sync-binlog", "0");
-        options.put("innodb-doublewrite", "0");
-        options.put("innodb-buffer-pool-size", "64M");
-        options.put("log-warnings", "1"); // no note for every connection closed without COM_QUIT
-        options.putAll(settings);
+        defaults.put("innodb-flush-log-at-trx-commit", "2");
+        defaults.put("sync-binlog", "0");
+        defaults.put("innodb-doublewrite", "0");
+        defaults.put("innodb-buffer-pool-size", "64M");
+        defaults.put("log-warnings", "1"); // no note for every connection closed without COM_QUIT
+        Map<String, String> identity = new LinkedHashMap<>();
+        identity.put("basedir", home.toString());
+        identity.put("datadir", node.dataDirectory().toString());
+        identity.put("tmpdir", node.directory().toString());
+        // sockets, pid and logs in the node's directory, which the server user owns
+        identity.put("socket", node.directory().resolve(MariaDbNode.SOCKET_FILE).toString());
+        identity.put("pid-file", node.directory().resolve(MariaDbNode.PID_FILE).toString());
+        identity.put("log-error", node.logFile().toString());
+        identity.put("bind-address", MariaDbNode.HOST);
+        identity.put("port", Integer.toString(node.port()));
+        identity.put("server-id", Integer.toString(node.serverId()));
+        identity.put("read-only", replica ? "1" : "0");
         List<String> command = new ArrayList<>();
         command.add(MariaDbBinaries.server().toString());
         command.add("--no-defaults"); // must come first; keeps a system my.cnf out
         command.addAll(storage());
-        options.forEach((name, value) -> command.add("--" + name + (value == null ? "" : "=" + value)));
+        for (Map<String, String> options : List.of(defaults, settings, identity)) {
+            options.forEach((name, value) -> command.add("--" + name + (value == null ? "" : "=" + value)));
+        }
         return command;
     }
 

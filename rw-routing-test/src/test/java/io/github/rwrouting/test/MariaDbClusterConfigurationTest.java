@@ -16,8 +16,11 @@ class MariaDbClusterConfigurationTest {
     @Test
     void extraSettingsAndDatabaseName() {
         try (MariaDbCluster cluster = MariaDbCluster.builder().replicas(1).setting("max_connections", "42")
-                .setting("session-track-system-variables", "last_gtid").database("orders").start()) {
+                .setting("session-track-system-variables", "last_gtid").setting("read-only", "0")
+                .setting("port", "1").database("orders").start()) {
+            assertThat(cluster.replica(1).isReadOnly()).as("the node's own options win over settings").isTrue();
             for (MariaDbNode node : cluster.nodes()) {
+                assertThat(Sql.string(node, "SELECT @@port")).isEqualTo(Integer.toString(node.port()));
                 assertThat(Sql.string(node, "SELECT @@max_connections")).isEqualTo("42");
                 assertThat(Sql.string(node, "SELECT @@global.session_track_system_variables"))
                         .isEqualTo("last_gtid");
