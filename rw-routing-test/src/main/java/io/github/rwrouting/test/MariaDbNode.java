@@ -1,6 +1,5 @@
 package io.github.rwrouting.test;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -41,6 +41,12 @@ public final class MariaDbNode {
     private static final String DATA = "data";
     private static final String OUTPUT_FILE = "server.out";
     private static final int LOG_TAIL_LINES = 40;
+    /**
+     * Starts the server ($2...) in the background with its output appended to $1, and prints its pid. Detached
+     * like pg_ctl's postmaster: a parent that waits for it (runuser, or this JVM) would interfere with
+     * {@link #freeze()}: runuser stops itself when its child stops and resumes the child when it is resumed.
+     */
+    private static final String LAUNCH = "out=$1; shift; \"$@\" >> \"$out\" 2>&1 < /dev/null & echo $!";
     /** Cap of one MASTER_GTID_WAIT call, well below the socket timeout of the connection that runs it. */
     private static final Duration LONGEST_SINGLE_WAIT = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(MariaDbNode.class);
@@ -193,28 +199,22 @@ public final class MariaDbNode {
                 return;
             }
             deletePidFile(); // a server killed before it could remove it
-            List<String> command = user.wrap(MariaDbSettings.command(this, MariaDbBinaries.installation(), replica,
-                    settings));
-            Process process;
+            List<String> command = new ArrayList<>(List.of("sh", "-c", LAUNCH, "rw-routing-mariadbd",
+                    directory.resolve(OUTPUT_FILE).toString()));
+            command.addAll(MariaDbSettings.command(this, MariaDbBinaries.installation(), replica, settings));
+            ProcessRunner.Result launched = ProcessRunner.run(user.wrap(command), directory, timeout)
+                    .orThrow("Launching " + name, MariaDbClusterException::new);
+            long pid = launchedPid(launched);
             try {
-                // output into a file, not a pipe: the server outlives this call
-                process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
-                        .redirectInput(new File("/dev/null"))
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve(OUTPUT_FILE).toFile()))
-                        .start();
-            } catch (IOException e) {
-                throw new MariaDbClusterException("Could not run " + command, e);
-            }
-            try {
-                Await.until(() -> !process.isAlive() || (serverPid().isPresent() && acceptsQueries()), timeout,
+                Await.until(() -> !Processes.isRunning(pid) || (serverPid().isPresent() && acceptsQueries()), timeout,
                         name + " accepts connections on port " + port);
             } catch (AssertionError e) {
                 throw new MariaDbClusterException("Could not start " + name + " on port " + port + ": "
                         + e.getMessage() + logTailForMessage(), e);
             }
-            if (!process.isAlive()) {
+            if (!Processes.isRunning(pid)) {
                 throw new MariaDbClusterException("Could not start " + name + " on port " + port + ": the server"
-                        + " exited with code " + process.exitValue() + logTailForMessage());
+                        + " exited" + logTailForMessage());
             }
             running = true;
             replayPaused = false; // a pause does not survive a restart
@@ -261,7 +261,10 @@ public final class MariaDbNode {
      */
     public void freeze() {
         synchronized (lifecycle) {
-            Processes.signal("STOP", List.of(pid()));
+            long pid = pid();
+            Processes.signal("STOP", List.of(pid));
+            // the signal is delivered asynchronously; a thread still running could answer one more query
+            Await.until(() -> Processes.isStopped(pid), timeout, name + " (pid " + pid + ") is stopped");
             frozen = true;
         }
     }
@@ -450,6 +453,16 @@ public final class MariaDbNode {
 
     private String replicaStatus(String column) {
         return queryOne("SHOW SLAVE STATUS", rs -> rs.getString(column));
+    }
+
+    private long launchedPid(ProcessRunner.Result launched) {
+        String[] lines = launched.output().strip().split("\\R");
+        try {
+            return Long.parseLong(lines[lines.length - 1].strip());
+        } catch (NumberFormatException e) {
+            throw new MariaDbClusterException("Launching " + name + " printed no pid: " + launched.output()
+                    + logTailForMessage(), e);
+        }
     }
 
     private boolean acceptsQueries() {
