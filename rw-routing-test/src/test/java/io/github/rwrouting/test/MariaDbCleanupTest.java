@@ -2,9 +2,6 @@ package io.github.rwrouting.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,39 +40,7 @@ class MariaDbCleanupTest {
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void jvmKilledWithSigkillLeavesNothingBehind() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                MariaDbClusterMain.class.getName(), "1").redirectErrorStream(true).start();
-        Path base = null;
-        List<Long> servers = new ArrayList<>();
-        long watchdog = -1;
-        List<String> output = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null && !line.equals(ClusterMain.READY);
-                    line = reader.readLine()) {
-                output.add(line);
-                if (line.startsWith(ClusterMain.BASE_DIR)) {
-                    base = Path.of(line.substring(ClusterMain.BASE_DIR.length()));
-                } else if (line.startsWith(ClusterMain.PID)) {
-                    servers.add(Long.parseLong(line.substring(ClusterMain.PID.length())));
-                } else if (line.startsWith(ClusterMain.WATCHDOG_PID)) {
-                    watchdog = Long.parseLong(line.substring(ClusterMain.WATCHDOG_PID.length()));
-                }
-            }
-        } finally {
-            child.destroyForcibly(); // SIGKILL: no shutdown hook runs
-            child.waitFor();
-        }
-        assertThat(base).as("base directory printed by the child JVM; its output: %s", output).isNotNull();
-        assertThat(servers).as("server processes of the child JVM").hasSize(2).allMatch(Processes::isRunning);
-        assertThat(base).isDirectory();
-
-        Path dir = base;
-        long watchdogPid = watchdog;
-        Await.until(() -> servers.stream().noneMatch(Processes::isRunning) && !Files.exists(dir),
-                Duration.ofSeconds(15), "the watchdog removes the servers " + servers + " and " + dir);
-        Await.until(() -> !Processes.isRunning(watchdogPid), Duration.ofSeconds(5), "the watchdog exits");
+        KilledClusterJvm.assertWatchdogCleansUp(MariaDbClusterMain.class);
     }
 
     @Test
