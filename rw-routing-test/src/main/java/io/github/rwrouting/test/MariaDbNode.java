@@ -209,6 +209,7 @@ public final class MariaDbNode {
                 Await.until(() -> !Processes.isRunning(pid) || (serverPid().isPresent() && acceptsQueries()), timeout,
                         name + " accepts connections on port " + port);
             } catch (AssertionError e) {
+                Processes.killTree(pid); // it may hang before writing its pid file, where nothing would find it
                 throw new MariaDbClusterException("Could not start " + name + " on port " + port + ": "
                         + e.getMessage() + logTailForMessage(), e);
             }
