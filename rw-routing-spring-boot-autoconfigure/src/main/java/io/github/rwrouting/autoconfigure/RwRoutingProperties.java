@@ -52,8 +52,8 @@ public class RwRoutingProperties {
 	private ReaderBalancing balancing = ReaderBalancing.ROUND_ROBIN;
 
 	/**
-	 * SQL dialect of the cluster for monitoring: "auto" (detected), "postgresql" or
-	 * "aurora-postgresql".
+	 * SQL dialect of the cluster for monitoring: "auto" (detected), "postgresql",
+	 * "aurora-postgresql" or "mariadb" (preview).
 	 */
 	private String dialect = "auto";
 

@@ -181,7 +181,7 @@ public final class ConsistencyGuard {
 		else if (position.isKnown()) {
 			// The timeline read with the position, not the monitor's last view of the writer: a
 			// failover since that poll must not label a new timeline's position with the old one.
-			entry = new ConsistencyToken.Entry(identity.clusterId(), position.timeline(), position.offset(), now);
+			entry = ConsistencyToken.Entry.of(identity.clusterId(), position, now);
 		}
 		else {
 			entry = new ConsistencyToken.Entry(identity.clusterId(), identity.timeline(), -1, now);
@@ -378,7 +378,7 @@ public final class ConsistencyGuard {
 
 	private static boolean hasReplayed(DatabaseDialect dialect, Connection connection, ConsistencyToken.Entry entry)
 			throws SQLException {
-		return dialect.replayPosition(connection).includes(entry.timeline(), entry.position());
+		return dialect.replayPosition(connection).includes(entry.replicationPosition());
 	}
 
 	private @Nullable ClusterIdentity knownIdentity() {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import io.github.rwrouting.topology.GtidPosition;
+import io.github.rwrouting.topology.ReplicationPosition;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -123,7 +125,8 @@ public final class ConsistencyToken {
 	}
 
 	/**
-	 * Merge two tokens: per cluster the newer entry, and the later expiry.
+	 * Merge two tokens: per cluster the newer entry (GTID positions of the same writer: domain by
+	 * domain the newer), and the later expiry.
 	 * @param other another token, or {@code null}
 	 * @return the merged token
 	 */
@@ -137,8 +140,11 @@ public final class ConsistencyToken {
 			if (existing == null) {
 				merged.add(entry);
 			}
-			else if (entry.isNewerThan(existing)) {
-				merged.set(merged.indexOf(existing), entry);
+			else {
+				Entry newer = existing.mergedWith(entry);
+				if (newer != existing) {
+					merged.set(merged.indexOf(existing), newer);
+				}
 			}
 		}
 		return new ConsistencyToken(merged, Math.max(this.expiresAtMillis, other.expiresAtMillis));
@@ -165,12 +171,78 @@ public final class ConsistencyToken {
 	 *
 	 * @param clusterId the cluster's identity (PostgreSQL: the system identifier)
 	 * @param timeline the writer's timeline when the write committed: a promotion starts a new one
-	 * @param position the commit position (PostgreSQL: WAL bytes), or {@code -1} when unknown
+	 * (MariaDB: the writer's {@code server_id})
+	 * @param position the commit position (PostgreSQL: WAL bytes; MariaDB: the sum of the GTID
+	 * sequence numbers), or {@code -1} when unknown
 	 * @param commitTimeMillis when the write committed, in epoch milliseconds
+	 * @param gtids the commit position as GTIDs (MariaDB), or {@code null}
 	 */
-	public record Entry(long clusterId, int timeline, long position, long commitTimeMillis) {
+	public record Entry(long clusterId, int timeline, long position, long commitTimeMillis,
+			@Nullable GtidPosition gtids) {
+
+		/**
+		 * An entry whose position is an offset (PostgreSQL), or unknown.
+		 * @param clusterId the cluster's identity
+		 * @param timeline the writer's timeline when the write committed
+		 * @param position the commit position, or {@code -1} when unknown
+		 * @param commitTimeMillis when the write committed, in epoch milliseconds
+		 */
+		public Entry(long clusterId, int timeline, long position, long commitTimeMillis) {
+			this(clusterId, timeline, position, commitTimeMillis, null);
+		}
+
+		/**
+		 * An entry for a write at a commit position.
+		 * @param clusterId the cluster's identity
+		 * @param position the commit position with its timeline
+		 * @param commitTimeMillis when the write committed, in epoch milliseconds
+		 * @return the entry
+		 */
+		public static Entry of(long clusterId, ReplicationPosition position, long commitTimeMillis) {
+			return new Entry(clusterId, position.timeline(), position.offset(), commitTimeMillis, position.gtids());
+		}
+
+		/**
+		 * The write's commit position.
+		 * @return the position with its timeline
+		 */
+		public ReplicationPosition replicationPosition() {
+			return new ReplicationPosition(this.timeline, this.position, this.gtids);
+		}
+
+		/**
+		 * The entry that stands for both writes to the same cluster: GTID positions of the same
+		 * writer merged domain by domain (a client that wrote in two domains needs both), else the
+		 * newer one.
+		 */
+		Entry mergedWith(Entry other) {
+			GtidPosition mine = this.gtids;
+			GtidPosition theirs = other.gtids;
+			if (mine != null && theirs != null && this.timeline == other.timeline) {
+				GtidPosition both;
+				try {
+					both = mine.merge(theirs);
+				}
+				catch (IllegalArgumentException ex) {
+					// More domains than a token carries: the newer write alone (its older domains are
+					// then checked by nothing, a rare case a client with that many domains accepts).
+					return other.isNewerThan(this) ? other : this;
+				}
+				long commitTime = Math.max(this.commitTimeMillis, other.commitTimeMillis);
+				if (both.equals(mine) && commitTime == this.commitTimeMillis) {
+					return this;
+				}
+				return new Entry(this.clusterId, this.timeline, both.sequenceSum(), commitTime, both);
+			}
+			return other.isNewerThan(this) ? other : this;
+		}
 
 		boolean isNewerThan(Entry other) {
+			if (this.gtids != null || other.gtids != null) {
+				// Server ids (MariaDB's timelines) have no order, and positions of different writers
+				// do not compare: the later commit wins.
+				return this.commitTimeMillis > other.commitTimeMillis;
+			}
 			if (this.timeline != other.timeline) {
 				return this.timeline > other.timeline;
 			}

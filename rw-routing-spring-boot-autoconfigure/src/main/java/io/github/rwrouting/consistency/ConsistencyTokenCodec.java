@@ -11,11 +11,15 @@ import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.github.rwrouting.topology.GtidPosition;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Turns tokens into opaque, HMAC-SHA256-signed strings and back, so that a client can carry a token
- * but can neither forge nor alter one. Format: {@code v1.<payload>.<signature>}, both base64url.
+ * but can neither forge nor alter one. Format: {@code v1.<payload>.<signature>}, both base64url; a
+ * token with a GTID position (MariaDB) is {@code v2.<payload>.<signature>}, whose entries each start
+ * with their number of GTID domains (0 for an entry as in v1). Tokens without GTIDs are written as
+ * v1, so that they read the same as before.
  *
  * @author rw-routing
  */
@@ -28,7 +32,20 @@ public final class ConsistencyTokenCodec {
 
 	private static final String PREFIX = "v1.";
 
+	private static final String GTID_PREFIX = "v2.";
+
 	private static final int ENTRY_BYTES = Long.BYTES + Integer.BYTES + Long.BYTES + Long.BYTES;
+
+	// A GTID entry: cluster, timeline, commit time (the position is the sum of the sequences).
+	private static final int GTID_ENTRY_BYTES = Long.BYTES + Integer.BYTES + Long.BYTES;
+
+	// Domain and server ids are unsigned 32-bit numbers.
+	private static final int DOMAIN_BYTES = Integer.BYTES + Integer.BYTES + Long.BYTES;
+
+	private static final int MAX_LENGTH = 1024;
+
+	// 16 entries of 16 domains each fit.
+	private static final int MAX_GTID_LENGTH = 8192;
 
 	private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
@@ -69,17 +86,44 @@ public final class ConsistencyTokenCodec {
 		// A token holds at most MAX_ENTRIES: every entry is written.
 		List<ConsistencyToken.Entry> entries = token.entries();
 		int count = entries.size();
-		ByteBuffer payload = ByteBuffer.allocate(Long.BYTES + 1 + count * ENTRY_BYTES);
+		int gtidBytes = 0;
+		for (ConsistencyToken.Entry entry : entries) {
+			GtidPosition gtids = entry.gtids();
+			if (gtids != null) {
+				gtidBytes += gtids.size() * DOMAIN_BYTES + GTID_ENTRY_BYTES - ENTRY_BYTES;
+			}
+		}
+		boolean withGtids = gtidBytes != 0;
+		ByteBuffer payload = ByteBuffer
+			.allocate(Long.BYTES + 1 + count * ENTRY_BYTES + (withGtids ? count + gtidBytes : 0));
 		payload.putLong(token.expiresAtMillis());
 		payload.put((byte) count);
 		for (ConsistencyToken.Entry entry : entries) {
+			GtidPosition gtids = entry.gtids();
+			if (withGtids) {
+				payload.put((byte) ((gtids != null) ? gtids.size() : 0));
+			}
 			payload.putLong(entry.clusterId());
 			payload.putInt(entry.timeline());
-			payload.putLong(entry.position());
+			if (gtids == null) {
+				payload.putLong(entry.position());
+				payload.putLong(entry.commitTimeMillis());
+				continue;
+			}
 			payload.putLong(entry.commitTimeMillis());
+			for (int i = 0; i < gtids.size(); i++) {
+				payload.putInt((int) gtids.domain(i));
+				payload.putInt((int) gtids.server(i));
+				payload.putLong(gtids.sequence(i));
+			}
 		}
 		String encodedPayload = ENCODER.encodeToString(payload.array());
-		return PREFIX + encodedPayload + "." + ENCODER.encodeToString(sign(encodedPayload));
+		if (!withGtids) {
+			return PREFIX + encodedPayload + "." + ENCODER.encodeToString(sign(encodedPayload));
+		}
+		// The v2 prefix is signed too: a v1 payload relabelled v2 (or the reverse) fails the signature
+		// instead of being read in the other layout.
+		return GTID_PREFIX + encodedPayload + "." + ENCODER.encodeToString(sign(GTID_PREFIX + encodedPayload));
 	}
 
 	/**
@@ -92,7 +136,8 @@ public final class ConsistencyTokenCodec {
 		if (value == null || value.isEmpty()) {
 			return NO_TOKEN;
 		}
-		if (!value.startsWith(PREFIX) || value.length() > 1024) {
+		boolean withGtids = value.startsWith(GTID_PREFIX);
+		if (!(withGtids || value.startsWith(PREFIX)) || value.length() > (withGtids ? MAX_GTID_LENGTH : MAX_LENGTH)) {
 			return INVALID;
 		}
 		int dot = value.indexOf('.', PREFIX.length());
@@ -103,11 +148,12 @@ public final class ConsistencyTokenCodec {
 		try {
 			// Compare the canonical encodings: a signature with altered padding bits is rejected too.
 			byte[] signature = value.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
-			byte[] expected = ENCODER.encode(sign(encodedPayload));
+			byte[] expected = ENCODER.encode(sign(withGtids ? GTID_PREFIX + encodedPayload : encodedPayload));
 			if (!MessageDigest.isEqual(signature, expected)) {
 				return INVALID;
 			}
-			ConsistencyToken token = read(ByteBuffer.wrap(DECODER.decode(encodedPayload)));
+			ByteBuffer payload = ByteBuffer.wrap(DECODER.decode(encodedPayload));
+			ConsistencyToken token = withGtids ? readWithGtids(payload) : read(payload);
 			if (token == null) {
 				return INVALID;
 			}
@@ -137,6 +183,53 @@ public final class ConsistencyTokenCodec {
 					payload.getLong()));
 		}
 		return new ConsistencyToken(entries, expiresAt);
+	}
+
+	private static @Nullable ConsistencyToken readWithGtids(ByteBuffer payload) {
+		if (payload.remaining() < Long.BYTES + 1) {
+			return null;
+		}
+		long expiresAt = payload.getLong();
+		int count = payload.get();
+		if (count <= 0 || count > ConsistencyToken.MAX_ENTRIES) {
+			return null;
+		}
+		List<ConsistencyToken.Entry> entries = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			if (payload.remaining() < 1) {
+				return null;
+			}
+			int domains = payload.get();
+			if (domains < 0 || domains > GtidPosition.MAX_DOMAINS) {
+				return null;
+			}
+			if (domains == 0) {
+				if (payload.remaining() < ENTRY_BYTES) {
+					return null;
+				}
+				entries.add(new ConsistencyToken.Entry(payload.getLong(), payload.getInt(), payload.getLong(),
+						payload.getLong()));
+				continue;
+			}
+			if (payload.remaining() < GTID_ENTRY_BYTES + domains * DOMAIN_BYTES) {
+				return null;
+			}
+			long clusterId = payload.getLong();
+			int timeline = payload.getInt();
+			long commitTime = payload.getLong();
+			long[] domainIds = new long[domains];
+			long[] servers = new long[domains];
+			long[] sequences = new long[domains];
+			for (int d = 0; d < domains; d++) {
+				domainIds[d] = Integer.toUnsignedLong(payload.getInt());
+				servers[d] = Integer.toUnsignedLong(payload.getInt());
+				sequences[d] = payload.getLong();
+			}
+			// Throws IllegalArgumentException for a repeated domain or a negative sequence: invalid.
+			GtidPosition gtids = GtidPosition.of(domainIds, servers, sequences);
+			entries.add(new ConsistencyToken.Entry(clusterId, timeline, gtids.sequenceSum(), commitTime, gtids));
+		}
+		return payload.hasRemaining() ? null : new ConsistencyToken(entries, expiresAt);
 	}
 
 	private byte[] sign(String encodedPayload) {

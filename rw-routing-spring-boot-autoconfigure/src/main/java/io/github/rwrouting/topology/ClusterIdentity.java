@@ -5,8 +5,8 @@ package io.github.rwrouting.topology;
  * timeline; positions from another cluster or an older timeline are never compared.
  *
  * @param clusterId the cluster's identity (PostgreSQL: the system identifier, shared by a primary
- * and its physical replicas)
- * @param timeline the writer's timeline
+ * and its physical replicas; MariaDB: {@link MariaDbDialect#CLUSTER_ID}, the same for every cluster)
+ * @param timeline the writer's timeline (MariaDB: the writer's {@code server_id})
  * @author rw-routing
  */
 public record ClusterIdentity(long clusterId, int timeline) {

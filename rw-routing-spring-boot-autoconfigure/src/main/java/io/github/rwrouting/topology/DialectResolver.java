@@ -1,13 +1,15 @@
 package io.github.rwrouting.topology;
 
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Finds the dialect of a cluster: the configured one, else from the JDBC URL and, for PostgreSQL,
- * whether the server is Aurora.
+ * Finds the dialect of a cluster: the configured one, else from the JDBC URL and the server's
+ * product name and version (MariaDB), and, for PostgreSQL, whether the server is Aurora.
  *
  * @author rw-routing
  */
@@ -36,9 +38,17 @@ public final class DialectResolver {
 	 * @param jdbcUrl the URL
 	 * @return {@code true} for PostgreSQL URLs (plain or through the AWS JDBC wrapper)
 	 */
-	private static boolean isSupported(@Nullable String jdbcUrl) {
+	private static boolean isPostgres(@Nullable String jdbcUrl) {
 		return jdbcUrl != null && (jdbcUrl.startsWith("jdbc:postgresql:")
 				|| jdbcUrl.startsWith("jdbc:aws-wrapper:postgresql:"));
+	}
+
+	/**
+	 * Whether a JDBC URL is MariaDB Connector/J's. A {@code jdbc:mysql:} URL may reach MySQL, which
+	 * has no dialect yet: MariaDB behind MySQL Connector/J needs {@code rw-routing.dialect=mariadb}.
+	 */
+	private static boolean isMariaDb(@Nullable String jdbcUrl) {
+		return jdbcUrl != null && jdbcUrl.startsWith("jdbc:mariadb:");
 	}
 
 	/**
@@ -51,7 +61,10 @@ public final class DialectResolver {
 		if (dialect != null) {
 			return dialect;
 		}
-		return isSupported(jdbcUrl) ? new PostgresDialect() : null;
+		if (isMariaDb(jdbcUrl)) {
+			return new MariaDbDialect();
+		}
+		return isPostgres(jdbcUrl) ? new PostgresDialect() : null;
 	}
 
 	/**
@@ -65,7 +78,25 @@ public final class DialectResolver {
 		if (dialect != null) {
 			return dialect;
 		}
+		if (isMariaDb(connection)) {
+			return new MariaDbDialect();
+		}
 		return AuroraPostgresDialect.isAurora(connection) ? new AuroraPostgresDialect() : new PostgresDialect();
+	}
+
+	/**
+	 * Whether the server is MariaDB: its product name (MariaDB Connector/J) or its version
+	 * ({@code 11.4.5-MariaDB}, what MySQL Connector/J reports). Both come from the connection's
+	 * handshake, without a round trip.
+	 */
+	static boolean isMariaDb(Connection connection) throws SQLException {
+		DatabaseMetaData metaData = connection.getMetaData();
+		return containsMariaDb(metaData.getDatabaseProductName())
+				|| containsMariaDb(metaData.getDatabaseProductVersion());
+	}
+
+	private static boolean containsMariaDb(@Nullable String value) {
+		return value != null && value.toLowerCase(Locale.ROOT).contains("mariadb");
 	}
 
 }

@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
 public enum DialectType {
 
 	/**
-	 * Detected: from the JDBC URL, and for PostgreSQL whether the server is Aurora.
+	 * Detected: from the JDBC URL ({@code jdbc:postgresql:}, {@code jdbc:mariadb:}), then from the
+	 * server's product name and version, and for PostgreSQL whether the server is Aurora.
 	 */
 	AUTO("auto", null),
 
@@ -27,7 +28,12 @@ public enum DialectType {
 	/**
 	 * Aurora PostgreSQL.
 	 */
-	AURORA_POSTGRESQL(AuroraPostgresDialect.NAME, AuroraPostgresDialect::new);
+	AURORA_POSTGRESQL(AuroraPostgresDialect.NAME, AuroraPostgresDialect::new),
+
+	/**
+	 * MariaDB with GTID replication (preview).
+	 */
+	MARIADB(MariaDbDialect.NAME, MariaDbDialect::new);
 
 	private final String value;
 

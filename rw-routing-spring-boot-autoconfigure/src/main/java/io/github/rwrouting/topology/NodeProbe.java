@@ -12,9 +12,12 @@ import org.jspecify.annotations.Nullable;
  * @param reportedLagNanos the lag the database reports itself (Aurora), or {@link #UNKNOWN}
  * @param identity the cluster and timeline the node belongs to (a standby: the timeline it replays
  * on), or {@code null} if unknown
+ * @param gtids the node's GTID position (MariaDB: the binary log's on a primary, the applied one on
+ * a replica; {@code position} is then the sum of its sequence numbers), or {@code null}
  * @author rw-routing
  */
-public record NodeProbe(NodeRole role, long position, long reportedLagNanos, @Nullable ClusterIdentity identity) {
+public record NodeProbe(NodeRole role, long position, long reportedLagNanos, @Nullable ClusterIdentity identity,
+		@Nullable GtidPosition gtids) {
 
 	/**
 	 * Marks a value the database does not provide.
@@ -22,11 +25,26 @@ public record NodeProbe(NodeRole role, long position, long reportedLagNanos, @Nu
 	public static final long UNKNOWN = -1;
 
 	/**
+	 * What one poll found, for a database whose positions are offsets.
+	 * @param role the node's role
+	 * @param position the node's replication position, or {@link #UNKNOWN}
+	 * @param reportedLagNanos the lag the database reports itself, or {@link #UNKNOWN}
+	 * @param identity the cluster and timeline the node belongs to, or {@code null} if unknown
+	 */
+	public NodeProbe(NodeRole role, long position, long reportedLagNanos, @Nullable ClusterIdentity identity) {
+		this(role, position, reportedLagNanos, identity, null);
+	}
+
+	/**
 	 * The node's position with its timeline.
 	 * @return the position, {@link ReplicationPosition#UNKNOWN} when either is unknown
 	 */
 	public ReplicationPosition replicationPosition() {
 		ClusterIdentity node = this.identity;
+		GtidPosition nodeGtids = this.gtids;
+		if (nodeGtids != null) {
+			return ReplicationPosition.ofGtids(timeline(), nodeGtids);
+		}
 		return (node != null && this.position != UNKNOWN) ? new ReplicationPosition(node.timeline(), this.position)
 				: ReplicationPosition.UNKNOWN;
 	}

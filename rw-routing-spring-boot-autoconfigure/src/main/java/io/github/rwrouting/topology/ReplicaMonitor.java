@@ -307,6 +307,12 @@ public class ReplicaMonitor implements SmartLifecycle {
 		DatabaseDialect current = this.dialect;
 		if (current == null) {
 			current = this.dialectResolver.detect(connection);
+			DatabaseDialect implied = this.state.dialect();
+			if (implied != null && implied.getClass() == current.getClass()) {
+				// The one the URL implied, already in use for captures: keep what it learned (MariaDB:
+				// whether the driver takes COMMIT and SELECT in one round trip).
+				current = implied;
+			}
 			this.dialect = current;
 			this.state.dialectDetected(current);
 			logger.info("rw-routing monitor uses the " + current.name() + " dialect");

@@ -1,0 +1,102 @@
+package io.github.rwrouting.consistency;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.rwrouting.topology.GtidPosition;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tokens whose positions are MariaDB GTID sets: monotonic merging per domain, and their encoding.
+ */
+class GtidTokenTests {
+
+	private static final long NOW = 1_800_000_000_000L;
+
+	private static final long CLUSTER = 42;
+
+	private final ConsistencyTokenCodec codec = new ConsistencyTokenCodec(
+			"a-test-signing-key-of-some-length".getBytes(StandardCharsets.UTF_8));
+
+	private static ConsistencyToken.Entry entry(int writer, String gtids, long commitTime) {
+		GtidPosition position = GtidPosition.parse(gtids);
+		return new ConsistencyToken.Entry(CLUSTER, writer, position.sequenceSum(), commitTime, position);
+	}
+
+	@Test
+	void writesOfOneWriterMergeDomainByDomainAndNeverMoveBack() {
+		ConsistencyToken token = new ConsistencyToken(List.of(entry(1, "0-1-10", NOW)), NOW + 1000);
+		ConsistencyToken twoDomains = token.advance(entry(1, "1-1-3", NOW + 1), NOW + 2000);
+		assertThat(twoDomains.entryFor(CLUSTER).gtids()).hasToString("0-1-10,1-1-3");
+		assertThat(twoDomains.entryFor(CLUSTER).commitTimeMillis()).isEqualTo(NOW + 1);
+		assertThat(twoDomains.entryFor(CLUSTER).position()).isEqualTo(13);
+		ConsistencyToken older = twoDomains.advance(entry(1, "0-1-7", NOW + 2), NOW + 2000);
+		assertThat(older.entryFor(CLUSTER).gtids()).as("domain 0 does not move back").hasToString("0-1-10,1-1-3");
+		ConsistencyToken newer = older.advance(entry(1, "0-1-12", NOW + 3), NOW + 2000);
+		assertThat(newer.entryFor(CLUSTER).gtids()).hasToString("0-1-12,1-1-3");
+		assertThat(newer.entries()).hasSize(1);
+	}
+
+	@Test
+	void aWriteOfAnotherWriterReplacesTheEntryWhenItIsNewer() {
+		// After a failover the new writer (server 2) continues domain 0 with sequences that may alias
+		// the old writer's: positions of two writers are never merged.
+		ConsistencyToken token = new ConsistencyToken(List.of(entry(1, "0-1-101", NOW)), NOW + 1000);
+		ConsistencyToken afterFailover = token.advance(entry(2, "0-2-101", NOW + 5), NOW + 1000);
+		assertThat(afterFailover.entryFor(CLUSTER)).isEqualTo(entry(2, "0-2-101", NOW + 5));
+		ConsistencyToken late = afterFailover.merge(new ConsistencyToken(List.of(entry(1, "0-1-200", NOW + 1)), NOW));
+		assertThat(late.entryFor(CLUSTER)).as("an older write of the old writer").isEqualTo(entry(2, "0-2-101", NOW + 5));
+	}
+
+	@Test
+	void aTokenWithGtidsRoundTripsAsV2() {
+		ConsistencyToken token = new ConsistencyToken(List.of(entry(1, "0-1-10,1-1-3,4294967295-4294967295-7", NOW),
+				new ConsistencyToken.Entry(7710841469789910806L, 1, 28_860_672L, NOW - 5)), NOW + 60_000);
+		String encoded = this.codec.encode(token);
+		assertThat(encoded).startsWith("v2.");
+		ConsistencyTokenCodec.Decoded decoded = this.codec.decode(encoded, NOW);
+		assertThat(decoded.rejection()).isNull();
+		assertThat(decoded.token()).isEqualTo(token);
+	}
+
+	@Test
+	void aSingleDomainEntryStaysSmall() {
+		String encoded = this.codec.encode(new ConsistencyToken(List.of(entry(1, "0-1-10", NOW)), NOW + 60_000));
+		String postgres = this.codec.encode(
+				new ConsistencyToken(List.of(new ConsistencyToken.Entry(CLUSTER, 1, 10, NOW)), NOW + 60_000));
+		System.out.printf("token length: MariaDB one domain %d chars, PostgreSQL %d chars%n", encoded.length(),
+				postgres.length());
+		assertThat(postgres).startsWith("v1.");
+		assertThat(encoded.length()).isLessThanOrEqualTo(postgres.length() + 16);
+	}
+
+	@Test
+	void aV2PayloadRelabelledV1OrTheReverseIsRejected() {
+		String v2 = this.codec.encode(new ConsistencyToken(List.of(entry(1, "0-1-10", NOW)), NOW + 60_000));
+		assertThat(this.codec.decode("v1." + v2.substring(3), NOW).rejection())
+			.isEqualTo(ConsistencyOutcome.TOKEN_INVALID);
+		String v1 = this.codec.encode(
+				new ConsistencyToken(List.of(new ConsistencyToken.Entry(CLUSTER, 1, 10, NOW)), NOW + 60_000));
+		assertThat(this.codec.decode("v2." + v1.substring(3), NOW).rejection())
+			.isEqualTo(ConsistencyOutcome.TOKEN_INVALID);
+	}
+
+	@Test
+	void sixteenEntriesOfSixteenDomainsFit() {
+		List<ConsistencyToken.Entry> entries = new ArrayList<>();
+		for (int cluster = 1; cluster <= ConsistencyToken.MAX_ENTRIES; cluster++) {
+			StringBuilder gtids = new StringBuilder();
+			for (int domain = 0; domain < GtidPosition.MAX_DOMAINS; domain++) {
+				gtids.append((domain > 0) ? "," : "").append(domain).append("-1-").append(1_000_000 + domain);
+			}
+			GtidPosition position = GtidPosition.parse(gtids.toString());
+			entries.add(new ConsistencyToken.Entry(cluster, 1, position.sequenceSum(), NOW, position));
+		}
+		ConsistencyToken token = new ConsistencyToken(entries, NOW + 60_000);
+		assertThat(this.codec.decode(this.codec.encode(token), NOW).token()).isEqualTo(token);
+	}
+
+}
