@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
 final class ClusterDirectory {
 
     static final String PREFIX = "rw-routing-pg-cluster-";
+    static final String MARIADB_PREFIX = "rw-routing-mariadb-cluster-";
     static final String OWNER_FILE = "owner";
+    /** The pid file of a node's server, relative to the node's directory; the watchdog looks for the same names. */
+    static final List<String> PID_FILES = List.of(DataDirectory.PID_FILE, MariaDbNode.PID_FILE);
     private static final Duration OWNERLESS_GRACE = Duration.ofMinutes(10);
     private static final Logger log = LoggerFactory.getLogger(ClusterDirectory.class);
 
@@ -30,9 +33,14 @@ final class ClusterDirectory {
     }
 
     static Path create() {
+        return create(PREFIX);
+    }
+
+    /** @param prefix {@link #PREFIX} for a PostgreSQL cluster, {@link #MARIADB_PREFIX} for a MariaDB one */
+    static Path create(String prefix) {
         sweepStale();
         try {
-            Path dir = Files.createTempDirectory(tmp(), PREFIX);
+            Path dir = Files.createTempDirectory(tmp(), prefix);
             // 0755: the server user (see ServerUser) must be able to reach its data directory inside
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             ProcessHandle self = ProcessHandle.current();
@@ -40,12 +48,13 @@ final class ClusterDirectory {
             Files.writeString(dir.resolve(OWNER_FILE), self.pid() + " " + started + "\n", StandardCharsets.UTF_8);
             return dir;
         } catch (IOException e) {
-            throw new PostgresClusterException("Could not create a cluster directory in " + tmp(), e);
+            throw new DatabaseClusterException("Could not create a cluster directory in " + tmp(), e);
         }
     }
 
     static void sweepStale() {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp(), PREFIX + "*")) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp(),
+                "{" + PREFIX + "," + MARIADB_PREFIX + "}*")) {
             for (Path dir : entries) {
                 if (Files.isDirectory(dir) && isAbandoned(dir)) {
                     log.info("Removing cluster directory {} left behind by a dead JVM", dir);
@@ -87,18 +96,21 @@ final class ClusterDirectory {
     private static void killServers(Path dir) throws IOException {
         try (DirectoryStream<Path> nodes = Files.newDirectoryStream(dir)) {
             for (Path node : nodes) {
-                Path pidFile = node.resolve("postmaster.pid");
-                if (!Files.isRegularFile(pidFile)) {
-                    continue;
-                }
-                List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
-                if (lines.isEmpty()) {
-                    continue;
-                }
-                long pid = Long.parseLong(lines.get(0).strip());
-                boolean ours = Processes.commandLine(pid).map(line -> line.contains(node.toString())).orElse(false);
-                if (ours && Processes.isRunning(pid)) {
-                    Processes.killTree(pid);
+                for (String pidFileName : PID_FILES) {
+                    Path pidFile = node.resolve(pidFileName);
+                    if (!Files.isRegularFile(pidFile)) {
+                        continue;
+                    }
+                    List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
+                    if (lines.isEmpty()) {
+                        continue;
+                    }
+                    long pid = Long.parseLong(lines.get(0).strip());
+                    boolean ours = Processes.commandLine(pid).map(line -> line.contains(node.toString()))
+                            .orElse(false);
+                    if (ours && Processes.isRunning(pid)) {
+                        Processes.killTree(pid);
+                    }
                 }
             }
         } catch (NumberFormatException e) {

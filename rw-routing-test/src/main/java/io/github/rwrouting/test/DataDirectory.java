@@ -49,7 +49,7 @@ final class DataDirectory {
         user.handOver(path);
         run(List.of(PostgresBinaries.executable("initdb").toString(), "-D", path.toString(), "-U", superuser,
                 "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"))
-                .orThrow("initdb in " + path);
+                .orThrow("initdb in " + path, PostgresClusterException::new);
     }
 
     /** Makes this directory a copy of {@code source}, whose server must have been stopped cleanly. */

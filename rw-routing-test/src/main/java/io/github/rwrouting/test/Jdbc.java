@@ -20,7 +20,10 @@ final class Jdbc {
     private Jdbc() {
     }
 
-    /** The first row of the statement's result mapped, or {@code null} without a row or result set. */
+    /**
+     * The first row of the statement's result mapped, or {@code null} without a row or result set; with the
+     * PostgreSQL driver's connection properties.
+     */
     static <T> T queryOne(String url, String user, Duration timeout, String sql, RowMapper<T> mapper,
             Object... parameters) throws SQLException {
         Properties properties = new Properties();
@@ -29,6 +32,12 @@ final class Jdbc {
         // bounded, so that a query to a frozen server fails instead of hanging forever
         properties.setProperty("socketTimeout", Long.toString(Math.max(30, timeout.toSeconds())));
         properties.setProperty("ApplicationName", "rw-routing-test");
+        return queryOne(url, properties, sql, mapper, parameters);
+    }
+
+    /** The first row of the statement's result mapped, or {@code null} without a row or result set. */
+    static <T> T queryOne(String url, Properties properties, String sql, RowMapper<T> mapper, Object... parameters)
+            throws SQLException {
         try (Connection connection = DriverManager.getConnection(url, properties)) {
             if (parameters.length == 0) {
                 // the simple protocol, for utility statements such as CREATE DATABASE and ALTER SYSTEM

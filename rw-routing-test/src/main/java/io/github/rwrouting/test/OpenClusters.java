@@ -7,29 +7,29 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Clusters not closed yet; a shutdown hook closes them when the JVM exits normally. */
 final class OpenClusters {
 
-    private static final Set<PostgresCluster> OPEN = ConcurrentHashMap.newKeySet();
+    private static final Set<AutoCloseable> OPEN = ConcurrentHashMap.newKeySet();
     private static boolean hookInstalled;
 
     private OpenClusters() {
     }
 
-    static synchronized void register(PostgresCluster cluster) {
+    static synchronized void register(AutoCloseable cluster) {
         if (!hookInstalled) {
-            Runtime.getRuntime().addShutdownHook(new Thread(OpenClusters::closeAll, "rw-routing-postgres-cleanup"));
+            Runtime.getRuntime().addShutdownHook(new Thread(OpenClusters::closeAll, "rw-routing-cluster-cleanup"));
             hookInstalled = true;
         }
         OPEN.add(cluster);
     }
 
-    static void unregister(PostgresCluster cluster) {
+    static void unregister(AutoCloseable cluster) {
         OPEN.remove(cluster);
     }
 
     private static void closeAll() {
-        for (PostgresCluster cluster : List.copyOf(OPEN)) {
+        for (AutoCloseable cluster : List.copyOf(OPEN)) {
             try {
                 cluster.close();
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 // keep closing the others; the watchdog cleans up whatever is left
             }
         }

@@ -4,22 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,7 +21,6 @@ import java.util.regex.Pattern;
  */
 final class PostgresBinaries {
 
-    private static final String COMPLETE_MARKER = ".extraction-complete";
     private static final Pattern VERSION_IN_JAR = Pattern.compile("-(\\d+(?:\\.\\d+)+)\\.jar!");
 
     private static Path installation;
@@ -86,38 +76,16 @@ final class PostgresBinaries {
 
     private static Path extract(URL archive) {
         Path target = Path.of(System.getProperty("java.io.tmpdir")).resolve(cacheName(archive));
-        if (Files.exists(target.resolve(COMPLETE_MARKER))) {
-            return target;
-        }
-        // Several JVMs may get here at once: each extracts privately and only one rename wins.
-        Path staging = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
-        try {
-            Files.createDirectories(staging);
+        return MachineCache.createOnce(target, "extract " + archive, staging -> {
             try (InputStream in = open(archive)) {
                 ProcessRunner.run(List.of("tar", "-xJf", "-", "-C", staging.toString()), staging,
-                        Duration.ofMinutes(5), in).orThrow("Extracting " + archive);
+                        Duration.ofMinutes(5), in).orThrow("Extracting " + archive, PostgresClusterException::new);
             }
             // The servers may run as another user (see ServerUser), which must be able to read and execute them.
             ProcessRunner.run(List.of("chmod", "-R", "a+rX", staging.toString()), null, Duration.ofMinutes(1))
-                    .orThrow("chmod of " + staging);
+                    .orThrow("chmod of " + staging, PostgresClusterException::new);
             Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.writeString(staging.resolve(COMPLETE_MARKER), archive.toString(), StandardCharsets.UTF_8);
-            if (Files.exists(target) && !Files.exists(target.resolve(COMPLETE_MARKER))) {
-                FileTree.deleteQuietly(target); // left by a copy made without this marker protocol
-            }
-            try {
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
-                if (!Files.exists(target.resolve(COMPLETE_MARKER))) {
-                    throw e;
-                }
-            }
-            return target;
-        } catch (IOException e) {
-            throw new PostgresClusterException("Could not extract " + archive + " to " + target, e);
-        } finally {
-            FileTree.deleteQuietly(staging);
-        }
+        }, PostgresClusterException::new);
     }
 
     private static InputStream open(URL archive) throws IOException {
@@ -130,11 +98,6 @@ final class PostgresBinaries {
         String url = archive.toString();
         Matcher version = VERSION_IN_JAR.matcher(url);
         String prefix = version.find() ? "rw-routing-postgres-" + version.group(1) + "-" : "rw-routing-postgres-";
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
-            return prefix + HexFormat.of().formatHex(digest, 0, 5);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return prefix + MachineCache.digest(url);
     }
 }

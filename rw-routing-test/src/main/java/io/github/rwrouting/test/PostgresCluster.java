@@ -8,10 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -227,45 +223,8 @@ public final class PostgresCluster implements AutoCloseable {
         replica.writeFile(DataDirectory.STANDBY_SIGNAL, "");
     }
 
-    /** Runs the action for every node at once (copying and starting servers is mostly waiting) and rethrows. */
     private static void inParallel(List<PostgresNode> targets, Consumer<PostgresNode> action) {
-        if (targets.size() <= 1) {
-            targets.forEach(action);
-            return;
-        }
-        ExecutorService executor = Executors.newFixedThreadPool(targets.size(), runnable -> {
-            Thread thread = new Thread(runnable, "rw-routing-postgres-start");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (PostgresNode target : targets) {
-                futures.add(executor.submit(() -> action.accept(target)));
-            }
-            RuntimeException failure = null;
-            for (Future<?> future : futures) {
-                try {
-                    future.get();
-                } catch (ExecutionException e) {
-                    RuntimeException cause = e.getCause() instanceof RuntimeException runtime ? runtime
-                            : new PostgresClusterException(e.getCause().toString(), e.getCause());
-                    if (failure == null) {
-                        failure = cause;
-                    } else {
-                        failure.addSuppressed(cause);
-                    }
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PostgresClusterException("Interrupted while starting the cluster", e);
-        } finally {
-            executor.shutdownNow();
-        }
+        InParallel.forEach(targets, action, "rw-routing-postgres-start", PostgresClusterException::new);
     }
 
     private static void awaitStreaming(PostgresNode primary, PostgresNode replica, Duration timeout) {
@@ -374,27 +333,9 @@ public final class PostgresCluster implements AutoCloseable {
             }
             long began = System.nanoTime();
             PostgresBinaries.installation();
-            Path baseDirectory = ClusterDirectory.create();
-            Watchdog watchdog = Watchdog.start(baseDirectory);
-            PostgresCluster cluster;
-            try {
-                cluster = new PostgresCluster(this, baseDirectory, watchdog);
-            } catch (RuntimeException e) {
-                FileTree.deleteQuietly(baseDirectory);
-                watchdog.close();
-                throw e;
-            }
-            OpenClusters.register(cluster);
-            try {
-                cluster.bootstrap(this);
-            } catch (RuntimeException | Error e) {
-                try {
-                    cluster.close();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
+            PostgresCluster cluster = ClusterLauncher.launch(ClusterDirectory.PREFIX,
+                    (directory, watchdog) -> new PostgresCluster(this, directory, watchdog),
+                    started -> started.bootstrap(this));
             log.info("Started PostgreSQL cluster {} in {} ms", cluster.nodes,
                     Duration.ofNanos(System.nanoTime() - began).toMillis());
             return cluster;

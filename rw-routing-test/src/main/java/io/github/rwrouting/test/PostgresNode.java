@@ -154,7 +154,7 @@ public final class PostgresNode {
             if (frozen) {
                 thaw();
             }
-            data.pgCtl("stop", "-m", "fast").orThrow("Stopping " + name);
+            data.pgCtl("stop", "-m", "fast").orThrow("Stopping " + name, PostgresClusterException::new);
             running = false;
             replayPaused = false;
         }

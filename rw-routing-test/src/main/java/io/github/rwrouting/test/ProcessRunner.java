@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /** Runs a short-lived command to completion and captures what it printed. */
 final class ProcessRunner {
@@ -24,9 +25,14 @@ final class ProcessRunner {
         }
 
         Result orThrow(String what) {
+            return orThrow(what, DatabaseClusterException::new);
+        }
+
+        /** Throws the exception made by {@code failure} from a message, so that each cluster keeps its own type. */
+        Result orThrow(String what, Function<String, ? extends RuntimeException> failure) {
             if (!succeeded()) {
-                throw new PostgresClusterException(what + " failed (exit code " + exitCode + ", command " + command
-                        + ")" + (output.isBlank() ? "" : ":\n" + output.strip()));
+                throw failure.apply(what + " failed (exit code " + exitCode + ", command " + command + ")"
+                        + (output.isBlank() ? "" : ":\n" + output.strip()));
             }
             return this;
         }
@@ -61,7 +67,7 @@ final class ProcessRunner {
             }
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new PostgresClusterException("Command " + command + " did not finish within " + timeout
+                throw new DatabaseClusterException("Command " + command + " did not finish within " + timeout
                         + ":\n" + Files.readString(output, Charset.defaultCharset()).strip());
             }
             return new Result(command, process.exitValue(), Files.readString(output, Charset.defaultCharset()));
@@ -69,11 +75,11 @@ final class ProcessRunner {
             if (process != null) {
                 process.destroyForcibly();
             }
-            throw new PostgresClusterException("Could not run " + command + ": " + e.getMessage(), e);
+            throw new DatabaseClusterException("Could not run " + command + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
-            throw new PostgresClusterException("Interrupted while running " + command, e);
+            throw new DatabaseClusterException("Interrupted while running " + command, e);
         } finally {
             if (output != null) {
                 try {

@@ -1,6 +1,7 @@
 package io.github.rwrouting.test;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Signals to and liveness of server processes that are not children of this JVM. */
 final class Processes {
@@ -28,22 +30,48 @@ final class Processes {
         if (handle.isEmpty() || !handle.get().isAlive()) {
             return false;
         }
-        Path stat = Path.of("/proc", Long.toString(pid), "stat");
-        if (Files.isReadable(stat)) {
-            try {
-                // not Files.readString: it trusts the size procfs reports and may return a truncated value
-                String content = String.join(" ", Files.readAllLines(stat, StandardCharsets.ISO_8859_1));
-                // "pid (comm) S ...": the command may contain spaces and parentheses, the state follows the last ')'
-                String afterCommand = content.substring(content.lastIndexOf(')') + 1).strip();
-                return !afterCommand.startsWith("Z") && !afterCommand.startsWith("X");
-            } catch (IOException | RuntimeException e) {
+        String state = state(pid);
+        return !state.isEmpty() && !state.startsWith("Z") && !state.startsWith("X");
+    }
+
+    /**
+     * Whether the process is suspended by a stop signal (state {@code T}), with all its threads: a stop signal
+     * is delivered asynchronously, and a thread that has not stopped yet may still answer a query.
+     */
+    static boolean isStopped(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        if (Files.isDirectory(tasks)) {
+            try (Stream<Path> threads = Files.list(tasks)) {
+                return threads.allMatch(thread -> state(thread.resolve("stat")).startsWith("T"))
+                        && state(pid).startsWith("T");
+            } catch (IOException | UncheckedIOException e) {
                 return false; // vanished meanwhile
             }
         }
+        return state(pid).startsWith("T");
+    }
+
+    /** The process state letter(s), e.g. {@code S}, {@code R}, {@code T}, {@code Z}; empty when it is gone. */
+    private static String state(long pid) {
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        if (Files.isReadable(stat)) {
+            return state(stat);
+        }
         ProcessRunner.Result ps = ProcessRunner.run(List.of("ps", "-o", "stat=", "-p", Long.toString(pid)), null,
                 QUICK);
-        String state = ps.output().strip();
-        return ps.succeeded() && !state.isEmpty() && !state.startsWith("Z");
+        return ps.succeeded() ? ps.output().strip() : "";
+    }
+
+    /** The state in a /proc {@code stat} file. */
+    private static String state(Path stat) {
+        try {
+            // not Files.readString: it trusts the size procfs reports and may return a truncated value
+            String content = String.join(" ", Files.readAllLines(stat, StandardCharsets.ISO_8859_1));
+            // "pid (comm) S ...": the command may contain spaces and parentheses, the state follows the last ')'
+            return content.substring(content.lastIndexOf(')') + 1).strip();
+        } catch (IOException | RuntimeException e) {
+            return ""; // vanished meanwhile
+        }
     }
 
     /** The process and all its descendants, parents first. */

@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The operating-system user that runs the PostgreSQL servers. PostgreSQL refuses to run as root, and CI builds
- * often run as root, so a root JVM hands the servers (and their data directories) to the unprivileged user
- * {@code nobody}; any other JVM runs them as itself.
+ * The operating-system user that runs the database servers. PostgreSQL and MariaDB refuse to run as root, and CI
+ * builds often run as root, so a root JVM hands the servers (and their data directories) to the unprivileged
+ * user {@code nobody}; any other JVM runs them as itself.
  */
 final class ServerUser {
 
@@ -55,8 +55,8 @@ final class ServerUser {
             nobody = Path.of(System.getProperty("java.io.tmpdir")).getFileSystem().getUserPrincipalLookupService()
                     .lookupPrincipalByName(UNPRIVILEGED);
         } catch (IOException e) {
-            throw new PostgresClusterException("Running as root, but the user '" + UNPRIVILEGED
-                    + "' that should run PostgreSQL does not exist", e);
+            throw new DatabaseClusterException("Running as root, but the user '" + UNPRIVILEGED
+                    + "' that should run the database servers does not exist", e);
         }
         return new ServerUser(switchUserPrefix(), nobody);
     }
@@ -116,7 +116,7 @@ final class ServerUser {
                 }
             });
         } catch (IOException e) {
-            throw new PostgresClusterException("Could not give " + directory + " to user " + UNPRIVILEGED, e);
+            throw new DatabaseClusterException("Could not give " + directory + " to user " + UNPRIVILEGED, e);
         }
     }
 }

@@ -12,17 +12,19 @@ import org.slf4j.LoggerFactory;
 /**
  * A detached shell process that outlives a JVM killed with SIGKILL (no shutdown hook runs then): once a second
  * it checks that the JVM is alive; when it is gone, it kills the cluster's servers and deletes the cluster
- * directory. It exits by itself once the directory is gone, which is what {@link PostgresCluster#close()} does.
+ * directory. It exits by itself once the directory is gone, which is what {@link PostgresCluster#close()} and
+ * {@link MariaDbCluster#close()} do.
  */
 final class Watchdog implements AutoCloseable {
 
-    // $1 = JVM pid, $2 = cluster directory. A postmaster is stopped before its children are listed so that it
-    // cannot fork one we would miss; the command-line check guards against a pid reused since.
+    // $1 = JVM pid, $2 = cluster directory. A server (postmaster or mariadbd, see ClusterDirectory.PID_FILES) is
+    // stopped before its children are listed so that it cannot fork one we would miss; the command-line check
+    // guards against a pid reused since.
     private static final String SCRIPT = String.join("\n",
             "jvm=$1; base=$2",
             "while [ -d \"$base\" ] && kill -0 \"$jvm\" 2>/dev/null; do sleep 1; done",
             "[ -d \"$base\" ] || exit 0",
-            "for f in \"$base\"/*/postmaster.pid; do",
+            "for f in \"$base\"/*/postmaster.pid \"$base\"/*/mariadbd.pid; do",
             "  [ -f \"$f\" ] || continue",
             "  pid=$(head -n 1 \"$f\")",
             "  case \"$pid\" in ''|*[!0-9]*) continue ;; esac",
@@ -60,7 +62,7 @@ final class Watchdog implements AutoCloseable {
                     .start();
             return new Watchdog(process);
         } catch (IOException e) {
-            throw new PostgresClusterException("Could not start the cleanup watchdog", e);
+            throw new DatabaseClusterException("Could not start the cleanup watchdog", e);
         }
     }
 

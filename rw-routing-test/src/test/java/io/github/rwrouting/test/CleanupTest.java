@@ -2,10 +2,7 @@ package io.github.rwrouting.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,42 +42,8 @@ class CleanupTest {
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void jvmKilledWithSigkillLeavesNothingBehind() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                ClusterMain.class.getName(), "1").redirectErrorStream(true).start();
-        Path base = null;
-        List<Long> postmasters = new ArrayList<>();
-        List<Long> pids = new ArrayList<>();
-        long watchdog = -1;
-        List<String> output = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null && !line.equals(ClusterMain.READY);
-                    line = reader.readLine()) {
-                output.add(line);
-                if (line.startsWith(ClusterMain.BASE_DIR)) {
-                    base = Path.of(line.substring(ClusterMain.BASE_DIR.length()));
-                } else if (line.startsWith(ClusterMain.PID)) {
-                    postmasters.add(Long.parseLong(line.substring(ClusterMain.PID.length())));
-                    pids.addAll(Processes.withDescendants(Long.parseLong(line.substring(ClusterMain.PID.length()))));
-                } else if (line.startsWith(ClusterMain.WATCHDOG_PID)) {
-                    watchdog = Long.parseLong(line.substring(ClusterMain.WATCHDOG_PID.length()));
-                }
-            }
-        } finally {
-            child.destroyForcibly(); // SIGKILL: no shutdown hook runs
-            child.waitFor();
-        }
-        assertThat(base).as("base directory printed by the child JVM; its output: %s", output).isNotNull();
-        assertThat(pids).as("server processes of the child JVM").hasSizeGreaterThanOrEqualTo(4);
-        assertThat(postmasters).allMatch(Processes::isRunning);
-        assertThat(base).isDirectory();
-
-        Path dir = base;
-        long watchdogPid = watchdog;
-        Await.until(() -> pids.stream().noneMatch(Processes::isRunning) && !Files.exists(dir),
-                Duration.ofSeconds(15), "the watchdog removes the servers " + pids + " and " + dir);
-        Await.until(() -> !Processes.isRunning(watchdogPid), Duration.ofSeconds(5), "the watchdog exits");
+        List<Long> pids = KilledClusterJvm.assertWatchdogCleansUp(ClusterMain.class);
+        assertThat(pids).as("postmasters and their backends").hasSizeGreaterThanOrEqualTo(4);
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 class ExtensionLifecycleTest {
 
     static final List<PostgresCluster> SEEN = new CopyOnWriteArrayList<>();
+    static final List<MariaDbCluster> SEEN_MARIADB = new CopyOnWriteArrayList<>();
 
     @Test
     void startsOneClusterPerClassAndClosesItAfterTheClass() {
@@ -32,6 +33,26 @@ class ExtensionLifecycleTest {
     @Test
     void reportsAMissingAnnotationInsteadOfStartingACluster() {
         EngineTestKit.engine("junit-jupiter").selectors(selectClass(UnannotatedSampleTest.class)).execute()
+                .testEvents().assertStatistics(stats -> stats.started(1).failed(1));
+    }
+
+    @Test
+    void startsOneMariaDbClusterPerClassAndClosesItAfterTheClass() {
+        SEEN_MARIADB.clear();
+
+        EngineTestKit.engine("junit-jupiter").selectors(selectClass(MariaDbSampleTest.class)).execute()
+                .testEvents().assertStatistics(stats -> stats.started(2).succeeded(2));
+
+        assertThat(SEEN_MARIADB).hasSize(2);
+        assertThat(SEEN_MARIADB.get(0)).isSameAs(SEEN_MARIADB.get(1));
+        MariaDbCluster cluster = SEEN_MARIADB.get(0);
+        assertThat(cluster.replicas()).isEmpty();
+        assertThat(Files.exists(cluster.baseDirectory())).as("closed with the test class").isFalse();
+    }
+
+    @Test
+    void reportsAMissingMariaDbAnnotationInsteadOfStartingACluster() {
+        EngineTestKit.engine("junit-jupiter").selectors(selectClass(UnannotatedMariaDbSampleTest.class)).execute()
                 .testEvents().assertStatistics(stats -> stats.started(1).failed(1));
     }
 
@@ -58,6 +79,30 @@ class ExtensionLifecycleTest {
         @Test
         void needsACluster(PostgresCluster cluster) {
             SEEN.add(cluster);
+        }
+    }
+
+    @ReplicatedMariaDb(replicas = 0, settings = "max_connections=42")
+    static class MariaDbSampleTest {
+
+        @Test
+        void first(MariaDbCluster cluster) {
+            SEEN_MARIADB.add(cluster);
+            assertThat(Sql.string(cluster.primary(), "SELECT @@max_connections")).isEqualTo("42");
+        }
+
+        @Test
+        void second(MariaDbCluster cluster) {
+            SEEN_MARIADB.add(cluster);
+        }
+    }
+
+    @org.junit.jupiter.api.extension.ExtendWith(MariaDbClusterExtension.class)
+    static class UnannotatedMariaDbSampleTest {
+
+        @Test
+        void needsACluster(MariaDbCluster cluster) {
+            SEEN_MARIADB.add(cluster);
         }
     }
 }
