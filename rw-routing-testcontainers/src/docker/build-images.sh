@@ -44,4 +44,6 @@ fi
 start=$(date +%s)
 docker build --quiet --build-arg "BASE=$base" --build-arg "POSTGRES_MAJOR=$postgres_major" \
   -t "$postgres" -t rw-routing/postgres:latest "$here/postgres" >/dev/null
+# The previous build of the image, untagged now, is no cache worth keeping.
+docker image prune -f --filter label=io.github.rwrouting.image=postgres >/dev/null
 echo "build-images: $postgres in $(( $(date +%s) - start ))s" >&2
