@@ -20,7 +20,6 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.testcontainers.service.connection.ServiceConnection;
 import org.springframework.core.env.Environment;
@@ -151,11 +150,6 @@ class ReaderServiceConnectionTests {
 	}
 
 	record Read(String node, int count) {
-	}
-
-	@SpringBootApplication
-	static class TestApplication {
-
 	}
 
 }
