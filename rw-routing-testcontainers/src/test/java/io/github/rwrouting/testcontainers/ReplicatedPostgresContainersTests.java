@@ -16,6 +16,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A primary and a streaming replica in containers, and what a test can do to them.
@@ -70,6 +71,26 @@ class ReplicatedPostgresContainersTests {
 		replica.awaitCaughtUp(TIMEOUT);
 		assertThat(replica.replayLagBytes()).isZero();
 		assertThat(count(replica, "paused")).isEqualTo(1);
+	}
+
+	@Test
+	void anApplyDelayHoldsBackReceivedWrites() throws SQLException {
+		replica.setApplyDelay(Duration.ofMinutes(10));
+		try {
+			primary.execute("insert into item values ('delayed')");
+			String written = primary.lsn();
+			// Received but not applied: the delay, not the network, holds the write back.
+			await().atMost(TIMEOUT)
+				.until(() -> replica.queryOne("select (pg_last_wal_receive_lsn() >= ?::pg_lsn)::text", written)
+					.equals("true"));
+			assertThat(count(replica, "delayed")).isZero();
+			assertThat(replica.replayLagBytes()).isPositive();
+		}
+		finally {
+			replica.setApplyDelay(Duration.ZERO);
+		}
+		replica.awaitCaughtUp(TIMEOUT);
+		assertThat(count(replica, "delayed")).isEqualTo(1);
 	}
 
 	@Test
