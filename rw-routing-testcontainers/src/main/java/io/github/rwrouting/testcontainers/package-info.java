@@ -1,0 +1,5 @@
+/**
+ * A replicated PostgreSQL (a primary and streaming hot standbys) in Testcontainers containers, and its
+ * readers as Spring Boot service connections, see {@link io.github.rwrouting.testcontainers.ReaderServiceConnection}.
+ */
+package io.github.rwrouting.testcontainers;
