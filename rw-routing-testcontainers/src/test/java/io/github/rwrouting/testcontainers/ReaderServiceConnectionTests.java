@@ -97,7 +97,7 @@ class ReaderServiceConnectionTests {
 		assertThat(this.writer.getJdbcUrl()).isEqualTo(primary.getJdbcUrl());
 		assertThat(this.reader1.getJdbcUrl()).isEqualTo(replica1.getJdbcUrl());
 		assertThat(this.dataSource).isInstanceOf(RoutingDataSource.class);
-		assertThat(((RoutingDataSource) this.dataSource).getPolicy().readers()).extracting(Route::name)
+		assertThat(((RoutingDataSource) this.dataSource).getPlanner().readers()).extracting(Route::name)
 			.containsExactlyInAnyOrder("replica1", "replica2");
 	}
 
