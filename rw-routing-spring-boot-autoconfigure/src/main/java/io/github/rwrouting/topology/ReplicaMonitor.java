@@ -241,6 +241,11 @@ public class ReplicaMonitor implements SmartLifecycle {
 			}
 		}
 		catch (Throwable ex) {
+			if (this.executor == null || Thread.currentThread().isInterrupted()) {
+				// stop() interrupted this poll (the application is closing): its failure says nothing
+				// about the node, and a reader marked down or a warning now would be false.
+				return;
+			}
 			// Whatever a poll throws (an Error from a driver too) is a failed poll: an escaping
 			// throwable would cancel this node's schedule for good.
 			node.failed(ex);
