@@ -6,8 +6,9 @@ import org.testcontainers.utility.DockerImageName;
  * The MariaDB image the containers run: {@code rw-routing/mariadb:10.11}, built locally by
  * {@code rw-routing-testcontainers/src/docker/build-images.sh} (Debian's MariaDB on a debootstrap-built
  * base, no registry needed), or another image with the same entrypoint contract named by the system
- * property {@value #IMAGE_PROPERTY}. The official {@code mariadb} image has that contract too
- * ({@code MARIADB_REPLICATION_USER}, {@code MARIADB_MASTER_HOST}), though only the local one is tested.
+ * property {@value #IMAGE_PROPERTY}. The replication variables ({@code MARIADB_REPLICATION_USER},
+ * {@code MARIADB_REPLICATION_PASSWORD}, {@code MARIADB_MASTER_HOST}) are named as in the official
+ * {@code mariadb} image; running the official image here is not tested.
  *
  * @author rw-routing
  */
