@@ -20,7 +20,8 @@ import org.testcontainers.utility.DockerImageName;
  * {@link ReaderServiceConnection @ReaderServiceConnection} to make it one of the application's readers.
  * <p>
  * Replication lag is made real by {@link #pauseReplay()} (the SQL thread stops, the I/O thread keeps
- * receiving) or {@link #setApplyDelay(Duration)} ({@code MASTER_DELAY}).
+ * receiving) or {@link #setApplyDelay(Duration)} ({@code MASTER_DELAY}), failover by {@link #promote()}
+ * with the primary {@link #stopServer() stopped}, {@link #kill() killed} or {@link #freeze() frozen}.
  *
  * @author rw-routing
  */
@@ -160,6 +161,20 @@ public final class MariaDbReplicaContainer extends ReplicatedMariaDbContainer {
 	 */
 	public void awaitCaughtUp(Duration timeout) {
 		awaitGtid(this.primary.gtidPosition(), timeout);
+	}
+
+	/**
+	 * Promotes this replica to a primary: stops replication, forgets its primary ({@code RESET SLAVE ALL})
+	 * and turns {@code read_only} off until the container restarts (the server's command line has
+	 * {@code --read-only}). Its writes continue each GTID domain's sequence under its own server id. Other
+	 * replicas keep following the old primary.
+	 */
+	public void promote() {
+		execute("STOP SLAVE");
+		execute("RESET SLAVE ALL");
+		execute("SET GLOBAL read_only = 0");
+		Await.until(() -> !isReadOnly() && replicaStatus("Slave_IO_Running") == null, DEFAULT_TIMEOUT,
+				nodeName() + " is writable and replicates no more");
 	}
 
 	/**
