@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Builds the local images the Testcontainers tests run, without any registry: a minimal Debian base made
-# with debootstrap from the Debian mirror apt is configured with, and a PostgreSQL image on top of it
-# (Debian's postgresql package) that honours the official postgres image's contract.
+# with debootstrap from the Debian mirror apt is configured with, and a PostgreSQL and a MariaDB image on top
+# of it (Debian's postgresql and mariadb-server-core packages) that honour the official postgres and mariadb
+# images' contracts.
 #
 #   build-images.sh            build what is missing or changed (Docker's layer cache is the per-machine cache)
 #   build-images.sh --rebuild  rebuild the base image from scratch too
 #
-# Images: rw-routing/debian:<suite> and rw-routing/postgres:<major> (also tagged rw-routing/postgres:latest).
+# Images: rw-routing/debian:<suite>, rw-routing/postgres:<major> (also tagged rw-routing/postgres:latest) and
+# rw-routing/mariadb:<major.minor of the suite's MariaDB> (also tagged rw-routing/mariadb:latest).
 # Needs root (debootstrap), docker and debootstrap. Nothing is pulled from Docker Hub.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -47,3 +49,14 @@ docker build --quiet --build-arg "BASE=$base" --build-arg "POSTGRES_MAJOR=$postg
 # The previous build of the image, untagged now, is no cache worth keeping.
 docker image prune -f --filter label=io.github.rwrouting.image=postgres >/dev/null
 echo "build-images: $postgres in $(( $(date +%s) - start ))s" >&2
+
+start=$(date +%s)
+docker build --quiet --build-arg "BASE=$base" -t rw-routing/mariadb:latest "$here/mariadb" >/dev/null
+# Debian's MariaDB is the suite's (bookworm: 10.11): tagged with the version the image really has.
+mariadb_version="$(docker run --rm --entrypoint mariadbd rw-routing/mariadb:latest --version \
+  | sed -nE 's/.* Ver ([0-9]+\.[0-9]+)\..*/\1/p')"
+[[ -n "$mariadb_version" ]] || { echo "build-images: no MariaDB version in rw-routing/mariadb:latest" >&2; exit 1; }
+mariadb="rw-routing/mariadb:${mariadb_version}"
+docker tag rw-routing/mariadb:latest "$mariadb"
+docker image prune -f --filter label=io.github.rwrouting.image=mariadb >/dev/null
+echo "build-images: $mariadb in $(( $(date +%s) - start ))s" >&2

@@ -78,13 +78,7 @@ public final class PostgresPrimaryContainer extends ReplicatedPostgresContainer 
 	@Override
 	public void stop() {
 		super.stop();
-		try {
-			this.network.close();
-		}
-		catch (RuntimeException ex) {
-			// A replica still attached keeps the network; Docker removes it with the last container's owner
-			// (Ryuk) or a later prune. Nothing a test can act on.
-		}
+		DockerControl.closeQuietly(this.network);
 	}
 
 }

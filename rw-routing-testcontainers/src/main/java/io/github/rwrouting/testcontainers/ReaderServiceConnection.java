@@ -26,7 +26,7 @@ import java.lang.annotation.Target;
  * reader's name is its bean's name and there are as many readers as replicas.
  * <p>
  * The field's value must be a Testcontainers {@code JdbcDatabaseContainer}, such as a
- * {@link PostgresReplicaContainer}; it is started, if it has not been, when the reader's pool first
+ * {@link PostgresReplicaContainer} or a {@link MariaDbReplicaContainer}; it is started, if it has not been, when the reader's pool first
  * connects.
  *
  * @author rw-routing

@@ -1,8 +1,5 @@
 package io.github.rwrouting.testcontainers;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -64,17 +61,8 @@ public abstract sealed class ReplicatedPostgresContainer extends PostgreSQLConta
 			setCommand(command.toArray(new String[0]));
 		}
 		if (this.hostPort == 0) {
-			this.hostPort = freePort();
+			this.hostPort = DockerControl.freePort();
 			addFixedExposedPort(this.hostPort, POSTGRESQL_PORT);
-		}
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("No free port for a PostgreSQL container", ex);
 		}
 	}
 
@@ -96,7 +84,7 @@ public abstract sealed class ReplicatedPostgresContainer extends PostgreSQLConta
 	 * Stops the server ({@code docker stop}: a fast shutdown), keeping the container and its data.
 	 */
 	public void stopServer() {
-		getDockerClient().stopContainerCmd(getContainerId()).withTimeout(30).exec();
+		DockerControl.stop(this);
 	}
 
 	/**
@@ -104,7 +92,7 @@ public abstract sealed class ReplicatedPostgresContainer extends PostgreSQLConta
 	 * its data.
 	 */
 	public void kill() {
-		getDockerClient().killContainerCmd(getContainerId()).exec();
+		DockerControl.kill(this);
 	}
 
 	/**
@@ -112,12 +100,7 @@ public abstract sealed class ReplicatedPostgresContainer extends PostgreSQLConta
 	 * and waits until it accepts connections.
 	 */
 	public void startServer() {
-		getDockerClient().startContainerCmd(getContainerId()).exec();
-		Await.until(() -> {
-			try (Connection connection = connect()) {
-				return connection.isValid(1);
-			}
-		}, DEFAULT_TIMEOUT, this.nodeName + " accepts connections again");
+		DockerControl.start(this, this::connect, DEFAULT_TIMEOUT, this.nodeName);
 	}
 
 	/**
@@ -125,14 +108,14 @@ public abstract sealed class ReplicatedPostgresContainer extends PostgreSQLConta
 	 * answer, as with a node that hangs.
 	 */
 	public void freeze() {
-		getDockerClient().pauseContainerCmd(getContainerId()).exec();
+		DockerControl.freeze(this);
 	}
 
 	/**
 	 * Thaws a container frozen by {@link #freeze()}.
 	 */
 	public void thaw() {
-		getDockerClient().unpauseContainerCmd(getContainerId()).exec();
+		DockerControl.thaw(this);
 	}
 
 	/**
