@@ -163,6 +163,16 @@ public class PostgresDialect implements DatabaseDialect {
 
 	}
 
+	/**
+	 * PostgreSQL 14 and later report {@code in_hot_standby} to every session, and report its change
+	 * to {@code off} with the first ReadyForQuery after a promotion; pgjdbc keeps the latest value per
+	 * connection. Unknown (never {@code true}) with another driver or an older server.
+	 */
+	@Override
+	public boolean reportsLeftRecovery(Connection connection) {
+		return PgjdbcParameterStatus.PRESENT && PgjdbcParameterStatus.reportsNotInHotStandby(connection);
+	}
+
 	@Override
 	public Properties monitorConnectionProperties(Duration timeout) {
 		String seconds = Long.toString(Math.max(1, (timeout.toMillis() + 999) / 1000));
