@@ -12,8 +12,9 @@ import org.springframework.util.Assert;
 /**
  * What is known of one node of the cluster (the writer's or a reader's): its role, replay position
  * and lag as the replica monitor last saw them, and whether it may take reads, as last decided by
- * the monitor and by the reads themselves. Written by the monitor and by reads that failed to use
- * the node, read on every routing decision: plain volatile fields, no locking on the routing path.
+ * the monitor and by the reads themselves. Written by the monitor, by reads that failed to use the
+ * node and by reads whose connection reports it promoted; read on every routing decision: plain
+ * volatile fields, no locking on the routing path.
  * <p>
  * A read that cannot get or use a connection of a reader (its pool timed out, the connection died)
  * excludes the reader at once, for a backoff that doubles with each further failure, even when the

@@ -5,21 +5,14 @@ import java.sql.SQLException;
 
 import org.postgresql.PGConnection;
 
-import org.springframework.util.ClassUtils;
-
 /**
  * What pgjdbc last heard a server report of itself (ParameterStatus messages), read without a round
- * trip. Only this class refers to pgjdbc, which is optional: check {@link #PRESENT} before calling it.
+ * trip. Only this class refers to pgjdbc, which is optional: its callers load it only when pgjdbc
+ * is on the class path.
  *
  * @author rw-routing
  */
 final class PgjdbcParameterStatus {
-
-	/**
-	 * Whether pgjdbc is on the class path.
-	 */
-	static final boolean PRESENT = ClassUtils.isPresent("org.postgresql.PGConnection",
-			PgjdbcParameterStatus.class.getClassLoader());
 
 	private static final String IN_HOT_STANDBY = "in_hot_standby";
 
