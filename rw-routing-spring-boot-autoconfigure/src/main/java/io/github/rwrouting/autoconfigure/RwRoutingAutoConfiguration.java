@@ -133,10 +133,10 @@ public final class RwRoutingAutoConfiguration {
 	@Bean(RoutingBeans.DATA_SOURCE_BEAN_NAME)
 	RoutingDataSource dataSource(@Qualifier(RoutingPools.WRITER_BEAN_NAME) DataSource writerBean,
 			ReadRoutePlanner planner, ObjectProvider<RouteListener> listeners, ConsistencyGuard consistency,
-			ObjectProvider<WriterDemotionListener> demotionListeners) {
+			ObjectProvider<WriterDemotionListener> demotionListeners, ClusterState cluster) {
 		HikariDataSource writer = RoutingBeans.pool(writerBean, RoutingPools.WRITER_BEAN_NAME);
 		return new RoutingDataSource(planner, listeners.orderedStream().toList(), writer.isAutoCommit(), consistency,
-				demotionListeners.orderedStream().toList());
+				demotionListeners.orderedStream().toList(), cluster);
 	}
 
 	@Bean

@@ -108,13 +108,17 @@ final class RoutedConnection implements Connection {
 	 */
 	private Connection bind(@Nullable RoutePlan statementPlan) throws SQLException {
 		checkOpen();
-		RoutePlan plan = statementPlan;
-		if (plan == null) {
-			boolean readOnlyWork = this.readOnly || TransactionSynchronizationManager.isCurrentTransactionReadOnly();
-			boolean inTransaction = !this.autoCommit || TransactionSynchronizationManager.isActualTransactionActive();
-			plan = this.owner.plan(readOnlyWork, inTransaction);
-		}
+		RoutePlan plan = (statementPlan != null) ? statementPlan : transactionPlan();
 		Connection connection = execute(plan);
+		for (int tries = this.owner.getPlanner().readers().size(); tries > 0
+				&& this.decision.route().isReader() && this.owner.readerLeftRecovery(this.decision.route(), connection);
+				tries--) {
+			// Promoted since the monitor's last poll, as its connection says: the reader is excluded
+			// now, so the read is planned again (another reader, or the writer).
+			this.decision = null;
+			connection.close();
+			connection = execute((statementPlan != null) ? this.owner.planStatement(true) : transactionPlan());
+		}
 		try {
 			applyState(connection, this.decision.route());
 		}
@@ -128,6 +132,12 @@ final class RoutedConnection implements Connection {
 		this.firstStatementPending = this.decision.route().isReader();
 		this.owner.routed(this.decision);
 		return connection;
+	}
+
+	private RoutePlan transactionPlan() {
+		boolean readOnlyWork = this.readOnly || TransactionSynchronizationManager.isCurrentTransactionReadOnly();
+		boolean inTransaction = !this.autoCommit || TransactionSynchronizationManager.isActualTransactionActive();
+		return this.owner.plan(readOnlyWork, inTransaction);
 	}
 
 	private void checkOpen() throws SQLException {
@@ -329,6 +339,12 @@ final class RoutedConnection implements Connection {
 	private void release() throws SQLException {
 		Connection connection = this.target;
 		if (connection != null) {
+			RouteDecision current = this.decision;
+			if (current != null && current.route().isReader()) {
+				// The COMMIT's answer carries what the server reports of itself: a reader promoted
+				// meanwhile is excluded before the next read binds to it.
+				this.owner.readerLeftRecovery(current.route(), connection);
+			}
 			this.target = null;
 			this.decision = null;
 			this.firstStatementPending = false;
@@ -610,7 +626,39 @@ final class RoutedConnection implements Connection {
 		catch (SQLException closeFailure) {
 			ex.addSuppressed(closeFailure);
 		}
-		RouteDecision writerDecision = this.owner.readerUnreachable(this.decision, ex);
+		return moveToWriter(this.owner.readerUnreachable(this.decision, ex));
+	}
+
+	/**
+	 * Whether the reader reported, with the answer to the transaction's first statement, that it
+	 * was promoted: then that statement must run again on the writer ({@link #readerLeftRecovery()}),
+	 * since it may have read the promoted node's own data. Without a round trip.
+	 */
+	boolean firstStatementRanOnPromotedReader() {
+		Connection connection = this.target;
+		return this.firstStatementPending && connection != null && this.decision.route().isReader()
+				&& this.owner.readerLeftRecovery(this.decision.route(), connection);
+	}
+
+	/**
+	 * The reader turned out promoted when the transaction's first statement ran: move the
+	 * transaction to the writer, as for a reader that died then. The reader's connection is sound
+	 * and goes back to its pool (its transaction rolled back).
+	 */
+	Connection readerLeftRecovery() throws SQLException {
+		Connection promoted = this.target;
+		this.target = null;
+		try {
+			restoreSessionState(promoted);
+			promoted.close();
+		}
+		catch (SQLException ex) {
+			logger.debug("Could not give a connection of a promoted reader back", ex);
+		}
+		return moveToWriter(this.owner.getPlanner().writerDecision(RouteReason.READER_DOWN));
+	}
+
+	private Connection moveToWriter(RouteDecision writerDecision) throws SQLException {
 		Connection writer = writerDecision.route().dataSource().getConnection();
 		try {
 			applyState(writer, writerDecision.route());

@@ -170,7 +170,11 @@ class RoutedStatement<S extends Statement> implements Statement {
 	 * SQL does
 	 * @param executedSql the SQL given to the execution, {@code null} for the prepared SQL
 	 */
-	final void executed(boolean query, @Nullable String executedSql) {
+	final void executed(boolean query, @Nullable String executedSql) throws SQLException {
+		if (this.recording && this.route.isReader() && this.connection.firstStatementRanOnPromotedReader()) {
+			// Its answer may come from the promoted node's own data: it runs again on the writer.
+			throw new ReaderPromotedException();
+		}
 		this.executed = true;
 		if (this.route.isReader()) {
 			if (this.recording) {
@@ -208,6 +212,9 @@ class RoutedStatement<S extends Statement> implements Statement {
 	 */
 	final S failed(SQLException ex) throws SQLException {
 		Route current = this.route;
+		if (ex instanceof ReaderPromotedException) {
+			return moveTo(this.connection.readerLeftRecovery());
+		}
 		if (FailoverExceptions.READ_ONLY_SQL_TRANSACTION.equals(ex.getSQLState())) {
 			if (!current.isReader()) {
 				if (this.connection.writerDemoted()) {
@@ -849,6 +856,25 @@ class RoutedStatement<S extends Statement> implements Statement {
 	interface StatementCall<S extends Statement> {
 
 		void apply(S statement) throws SQLException;
+
+	}
+
+	/**
+	 * The reader reported, with the answer to the transaction's first statement, that it left
+	 * recovery: never thrown to the application, the statement runs again on the writer.
+	 */
+	static final class ReaderPromotedException extends SQLException {
+
+		private static final long serialVersionUID = 1L;
+
+		ReaderPromotedException() {
+			super("The reader was promoted; the statement runs again on the writer");
+		}
+
+		@Override
+		public synchronized Throwable fillInStackTrace() {
+			return this; // a signal, not an error: no trace to fill
+		}
 
 	}
 

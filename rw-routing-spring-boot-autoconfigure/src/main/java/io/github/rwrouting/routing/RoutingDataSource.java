@@ -14,6 +14,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.rwrouting.consistency.ConsistencyGuard;
 import io.github.rwrouting.consistency.ConsistencyToken;
+import io.github.rwrouting.topology.ClusterState;
+import io.github.rwrouting.topology.DatabaseDialect;
 import io.github.rwrouting.topology.WriterDemotionListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -52,6 +54,8 @@ public class RoutingDataSource implements DataSource {
 
 	private final RoutePlan writeRefusedPlan;
 
+	private final @Nullable ClusterState cluster;
+
 	// Under an outage every read would warn: one line per interval is enough, the metrics count them all.
 	private volatile long lastReaderWarning = System.nanoTime() - READER_WARNING_INTERVAL_NANOS;
 
@@ -87,7 +91,25 @@ public class RoutingDataSource implements DataSource {
 	 */
 	public RoutingDataSource(ReadRoutePlanner planner, List<RouteListener> listeners, boolean defaultAutoCommit,
 			@Nullable ConsistencyGuard consistency, List<WriterDemotionListener> demotionListeners) {
+		this(planner, listeners, defaultAutoCommit, consistency, demotionListeners, null);
+	}
+
+	/**
+	 * Create a routing data source with read-after-write consistency, writer demotion handling, and
+	 * the cluster state whose dialect tells a reader connection that reports a promotion.
+	 * @param planner where connections go
+	 * @param listeners told of every routing decision
+	 * @param defaultAutoCommit the auto-commit mode of a fresh pooled connection
+	 * @param consistency read-after-write consistency, or {@code null} for none
+	 * @param demotionListeners told when a write finds the writer pool on a read-only node
+	 * @param cluster the cluster state the planner's nodes belong to, or {@code null} to leave
+	 * promotions to the replica monitor alone
+	 */
+	public RoutingDataSource(ReadRoutePlanner planner, List<RouteListener> listeners, boolean defaultAutoCommit,
+			@Nullable ConsistencyGuard consistency, List<WriterDemotionListener> demotionListeners,
+			@Nullable ClusterState cluster) {
 		Assert.notNull(planner, "'planner' must not be null");
+		this.cluster = cluster;
 		this.planner = planner;
 		this.listeners = listeners.toArray(new RouteListener[0]);
 		this.defaultAutoCommit = defaultAutoCommit;
@@ -162,6 +184,20 @@ public class RoutingDataSource implements DataSource {
 					+ " (on another reader while the writer pool is full)");
 		}
 		return writer;
+	}
+
+	/**
+	 * Whether no read may run on a reader connection because it reports its server promoted since
+	 * the monitor last saw it as a replica (see {@link io.github.rwrouting.topology.NodeState#reportedNotInRecovery()},
+	 * which excludes the reader then). No round trip: the dialect reads what the driver last heard.
+	 * @param reader the reader's route
+	 * @param connection a connection of its pool
+	 * @return {@code true} if the read must run elsewhere
+	 */
+	boolean readerLeftRecovery(Route reader, Connection connection) {
+		ClusterState state = this.cluster;
+		DatabaseDialect dialect = (state != null) ? state.dialect() : null;
+		return dialect != null && dialect.reportsLeftRecovery(connection) && reader.node().reportedNotInRecovery();
 	}
 
 	/**

@@ -59,6 +59,14 @@ public class AuroraPostgresDialect extends PostgresDialect {
 	}
 
 	/**
+	 * Unknown: Aurora readers are not in recovery, whatever they report of it.
+	 */
+	@Override
+	public boolean reportsLeftRecovery(Connection connection) {
+		return false;
+	}
+
+	/**
 	 * Whether a PostgreSQL connection reaches Aurora.
 	 * @param connection a connection
 	 * @return {@code true} on Aurora PostgreSQL

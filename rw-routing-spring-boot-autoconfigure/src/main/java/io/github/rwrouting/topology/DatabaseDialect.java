@@ -69,6 +69,20 @@ public interface DatabaseDialect {
 	ClusterIdentity identity(Connection connection) throws SQLException;
 
 	/**
+	 * Whether a connection to a replica reports, without a round trip, that its server is no longer
+	 * a standby: promoted since the connection last heard from it. Asked when a read binds to a
+	 * reader connection, after the first statement of a read on it and when the read gives it back,
+	 * so it must cost no round trip, allocation or reflection.
+	 * @param connection a pooled reader connection
+	 * @return {@code true} only when the connection reports that its server left recovery;
+	 * {@code false} when it reports a standby, or when the database or driver reports nothing of the
+	 * kind (then only the monitor's polls see a promotion)
+	 */
+	default boolean reportsLeftRecovery(Connection connection) {
+		return false;
+	}
+
+	/**
 	 * Driver properties that bound how long connecting to a node may take, so that a frozen node
 	 * cannot hold a monitoring thread.
 	 * @param timeout the monitor's timeout

@@ -1,15 +1,20 @@
 package io.github.rwrouting.topology;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.util.Assert;
 
 /**
  * What is known of one node of the cluster (the writer's or a reader's): its role, replay position
  * and lag as the replica monitor last saw them, and whether it may take reads, as last decided by
- * the monitor and by the reads themselves. Written by the monitor and by reads that failed to use
- * the node, read on every routing decision: plain volatile fields, no locking on the routing path.
+ * the monitor and by the reads themselves. Written by the monitor, by reads that failed to use the
+ * node and by reads whose connection reports it promoted; read on every routing decision: plain
+ * volatile fields, no locking on the routing path.
  * <p>
  * A read that cannot get or use a connection of a reader (its pool timed out, the connection died)
  * excludes the reader at once, for a backoff that doubles with each further failure, even when the
@@ -20,6 +25,8 @@ import org.springframework.util.Assert;
  * @author rw-routing
  */
 public final class NodeState {
+
+	private static final Log logger = LogFactory.getLog(NodeState.class);
 
 	private static final int MAX_BACKOFF_SHIFT = 20;
 
@@ -59,6 +66,10 @@ public final class NodeState {
 	private volatile ReplicationPosition replayed = ReplicationPosition.UNKNOWN;
 
 	private volatile long appliedUntilMillis = Long.MIN_VALUE;
+
+	// A read's connection reported the node out of recovery, and warned, since the monitor last saw
+	// it as a replica: the monitor confirms it without warning again.
+	private volatile boolean leftRecoveryReported;
 
 	private NodeState(String name, boolean writer, boolean singleNode) {
 		Assert.hasText(name, "'name' must not be empty");
@@ -159,6 +170,7 @@ public final class NodeState {
 	 * @param lagNanos its current replication lag
 	 */
 	public void markAvailable(long lagNanos) {
+		this.leftRecoveryReported = false;
 		this.lagNanos = lagNanos;
 		this.missedCommitMillis = Long.MAX_VALUE;
 		this.failureExcluded = false;
@@ -279,6 +291,52 @@ public final class NodeState {
 	 */
 	public boolean isFailureBackoff() {
 		return this.failureExcluded && System.nanoTime() - this.excludedUntilNanos < 0;
+	}
+
+	/**
+	 * A connection of this reader reports that its server is not in recovery (PostgreSQL reports it
+	 * with the first answer after a promotion, without a round trip): whether a read may run on it
+	 * anyway. A reader the monitor last saw as a replica was promoted since: it is excluded at once,
+	 * exactly as the monitor's next poll would exclude it ({@link ExclusionReason#NOT_A_REPLICA}, in
+	 * health and metrics, with a warning), and that poll confirms or clears it. A reader that is the
+	 * writer's own node serves on; one the monitor has not seen yet, or whose connections may reach
+	 * other nodes than the monitor's, is left to the monitor.
+	 * @return {@code true} if no read may run on the connection
+	 */
+	public boolean reportedNotInRecovery() {
+		if (this.writer || !this.singleNode) {
+			return false;
+		}
+		NodeStatus seen = this.status;
+		if (seen.role() == NodeRole.PRIMARY) {
+			return !seen.servedByWriterNode();
+		}
+		if (seen.role() != NodeRole.REPLICA) {
+			return false;
+		}
+		synchronized (this) {
+			if (this.status == seen) {
+				// Its positions belong to another history from now on: never let a token trust them.
+				replayed(ReplicationPosition.UNKNOWN, Long.MIN_VALUE);
+				markUnavailable(ExclusionReason.NOT_A_REPLICA, seen.lagNanos());
+				this.leftRecoveryReported = true;
+				this.status = new NodeStatus(this.name, false, true, NodeRole.PRIMARY, seen.lagBytes(), seen.lagNanos(),
+						true, Instant.now(), null, ExclusionReason.NOT_A_REPLICA, false);
+				logger.warn("rw-routing reader '" + this.name + "' reports that it left recovery (promoted) since the "
+						+ "monitor last saw it as a replica: its data may differ from the writer's from now on. It is "
+						+ "excluded from reads until it is a replica again.");
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Whether a read's connection reported the node out of recovery, and warned of it, since the
+	 * monitor last let the node serve reads.
+	 * @return {@code true} if it did
+	 */
+	public boolean isLeftRecoveryReported() {
+		return this.leftRecoveryReported;
 	}
 
 	/**

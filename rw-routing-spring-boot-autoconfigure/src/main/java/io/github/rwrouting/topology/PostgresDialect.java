@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
 
+import org.springframework.util.ClassUtils;
+
 
 /**
  * PostgreSQL with streaming replication: role from {@code pg_is_in_recovery()}, position from the
@@ -20,6 +22,10 @@ public class PostgresDialect implements DatabaseDialect {
 	 * The dialect name.
 	 */
 	public static final String NAME = "postgresql";
+
+	// pgjdbc is optional: without it, PgjdbcParameterStatus is never loaded.
+	private static final boolean PGJDBC_PRESENT = ClassUtils.isPresent("org.postgresql.PGConnection",
+			PostgresDialect.class.getClassLoader());
 
 	private static final String CLUSTER_ID = "(select system_identifier from pg_control_system())";
 
@@ -161,6 +167,16 @@ public class PostgresDialect implements DatabaseDialect {
 
 		T read(ResultSet result) throws SQLException;
 
+	}
+
+	/**
+	 * PostgreSQL 14 and later report {@code in_hot_standby} to every session, and report its change
+	 * to {@code off} with the first ReadyForQuery after a promotion; pgjdbc keeps the latest value per
+	 * connection. Unknown (never {@code true}) with another driver or an older server.
+	 */
+	@Override
+	public boolean reportsLeftRecovery(Connection connection) {
+		return PGJDBC_PRESENT && PgjdbcParameterStatus.reportsNotInHotStandby(connection);
 	}
 
 	@Override

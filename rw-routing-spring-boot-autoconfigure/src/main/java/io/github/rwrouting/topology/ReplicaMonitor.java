@@ -501,7 +501,11 @@ public class ReplicaMonitor implements SmartLifecycle {
 				this.notAReplicaWarned = false;
 			}
 			// Until the writer was polled once, a node out of recovery cannot be told from the writer's own.
-			if (notAReplica && !this.notAReplicaWarned && ReplicaMonitor.this.historyIdentity != null) {
+			if (notAReplica && !this.notAReplicaWarned && this.node.isLeftRecoveryReported()) {
+				// A read's connection reported the promotion first, and warned of it.
+				this.notAReplicaWarned = true;
+			}
+			else if (notAReplica && !this.notAReplicaWarned && ReplicaMonitor.this.historyIdentity != null) {
 				this.notAReplicaWarned = true;
 				logger.warn(reader + "is not a replica (not in recovery) and not the writer's node: a promoted "
 						+ "replica or another cluster's primary, whose data may differ from the writer's. It is "
