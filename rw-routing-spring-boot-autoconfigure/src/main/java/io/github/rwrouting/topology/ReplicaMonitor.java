@@ -137,10 +137,11 @@ public class ReplicaMonitor implements SmartLifecycle {
 				new MonitorThreadFactory());
 		scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 		scheduler.setRemoveOnCancelPolicy(true);
+		// Set before the first poll runs: a poll that fails while it is null was stopped.
+		this.executor = scheduler;
 		for (MonitoredNode node : this.nodes) {
 			scheduler.scheduleWithFixedDelay(() -> poll(node), 0, this.interval.toNanos(), TimeUnit.NANOSECONDS);
 		}
-		this.executor = scheduler;
 	}
 
 	@Override
