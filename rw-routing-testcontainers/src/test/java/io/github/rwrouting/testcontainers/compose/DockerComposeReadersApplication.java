@@ -1,4 +1,4 @@
-package io.github.rwrouting.testcontainers;
+package io.github.rwrouting.testcontainers.compose;
 
 import java.util.Map;
 
@@ -18,7 +18,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The application {@link DockerComposeReadersTests} runs in a JVM of its own: Spring Boot runs
  * {@code docker compose down} from the JVM's shutdown hook, so only a JVM that exits shows that it ran.
  * It starts with the compose file given as its argument and no URL property, prints what it saw as
- * {@code result: } lines, and exits.
+ * {@code result: } lines, and exits. In a package of its own, so that the {@code @SpringBootTest}s of the
+ * parent package do not find it.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration

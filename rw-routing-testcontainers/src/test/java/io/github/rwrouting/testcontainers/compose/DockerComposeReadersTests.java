@@ -1,4 +1,4 @@
-package io.github.rwrouting.testcontainers;
+package io.github.rwrouting.testcontainers.compose;
 
 import java.io.IOException;
 import java.io.InputStream;
