@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A Docker engine for CI's Testcontainers tests, on a Debian machine where we are root.
 #
-#   docker-engine.sh start   install docker.io and debootstrap from Debian when missing, start dockerd
+#   docker-engine.sh start   install docker.io and debootstrap from Debian when missing, and the docker
+#                            compose v2 plugin (from Debian trixie's .deb), start dockerd
 #   docker-engine.sh stop    remove Testcontainers' leftovers, stop the dockerd we started and undo its
 #                            network changes (iptables chains and FORWARD policy, ip_forward, bridges)
 #
@@ -15,6 +16,7 @@ install_missing() {
   local packages=()
   command -v dockerd >/dev/null 2>&1 || packages+=(docker.io)
   command -v debootstrap >/dev/null 2>&1 || packages+=(debootstrap)
+  command -v curl >/dev/null 2>&1 || packages+=(curl)
   if ((${#packages[@]})); then
     log "installing ${packages[*]}"
     apt-get update -q >/dev/null
@@ -22,8 +24,38 @@ install_missing() {
   fi
 }
 
+# Spring Boot's Docker Compose support runs "docker compose" (v2): bookworm's docker-compose package is
+# compose v1 (1.29), which it cannot use, and trixie's docker-compose 2.26 is a static Go binary (it needs
+# only libc6 >= 2.34): take the CLI plugin out of that .deb without adding trixie to apt's sources.
+COMPOSE_DEB_URL="${RW_ROUTING_COMPOSE_DEB_URL:-http://deb.debian.org/debian/pool/main/d/docker-compose/docker-compose_2.26.1-4_amd64.deb}"
+COMPOSE_PLUGIN=/usr/libexec/docker/cli-plugins/docker-compose
+
+install_compose_plugin() {
+  if docker compose version >/dev/null 2>&1; then
+    return
+  fi
+  log "installing the docker compose v2 CLI plugin from $COMPOSE_DEB_URL"
+  local work
+  work="$(mktemp -d /tmp/rw-routing-compose.XXXXXX)"
+  if ! curl -fsSL --retry 3 -o "$work/docker-compose.deb" "$COMPOSE_DEB_URL"; then
+    rm -rf "$work"
+    log "could not download $COMPOSE_DEB_URL: the Docker Compose test cannot run"
+    exit 1
+  fi
+  dpkg -x "$work/docker-compose.deb" "$work/root"
+  if [[ ! -x "$work/root$COMPOSE_PLUGIN" ]]; then
+    rm -rf "$work"
+    log "$COMPOSE_DEB_URL has no $COMPOSE_PLUGIN"
+    exit 1
+  fi
+  install -D -m 0755 "$work/root$COMPOSE_PLUGIN" "$COMPOSE_PLUGIN"
+  rm -rf "$work"
+  log "$(docker compose version)"
+}
+
 start() {
   install_missing
+  install_compose_plugin
   if docker info >/dev/null 2>&1; then
     log "an engine is already running: using it, not stopping it"
     return
