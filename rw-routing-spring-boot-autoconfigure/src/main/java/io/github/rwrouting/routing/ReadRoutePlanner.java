@@ -184,7 +184,10 @@ public final class ReadRoutePlanner {
 		if (WriterRouting.isActive()) {
 			return this.writerPlans[RouteReason.FORCED.ordinal()];
 		}
-		int reader = select(null);
+		// One turn of the round robin per read: a read carrying a token selects twice, and two turns
+		// with two readers would always start the second selection at the same reader.
+		int start = nextStart();
+		int reader = select(null, start);
 		if (reader == NONE) {
 			return this.writerPlans[unavailableReason().ordinal()];
 		}
@@ -196,7 +199,7 @@ public final class ReadRoutePlanner {
 		if (writerOnly != null) {
 			return this.consistencyWriterPlans[writerOnly.ordinal()];
 		}
-		int caughtUp = select(required);
+		int caughtUp = select(required, start);
 		if (caughtUp != NONE) {
 			// The write goes with the plan: should this reader be unreachable while the writer pool
 			// is full, another one serves only once it shows the write.
@@ -344,13 +347,17 @@ public final class ReadRoutePlanner {
 	 * The index of a reader that may serve (and, for a write, that the monitor last saw past it),
 	 * or {@link #NONE}: round-robin, or the least lagging with ties taken in turn.
 	 */
-	private int select(ConsistencyToken.@Nullable Entry write) {
+	private int nextStart() {
+		int count = this.readerNodes.length;
+		return (count <= 1) ? 0 : Math.floorMod(this.next.getAndIncrement(), count);
+	}
+
+	private int select(ConsistencyToken.@Nullable Entry write, int start) {
 		NodeState[] nodes = this.readerNodes;
 		int count = nodes.length;
 		if (count == 0) {
 			return NONE;
 		}
-		int start = (count == 1) ? 0 : Math.floorMod(this.next.getAndIncrement(), count);
 		int chosen = NONE;
 		long leastLag = Long.MAX_VALUE;
 		for (int i = 0; i < count; i++) {

@@ -423,6 +423,23 @@ class ReadRoutePlannerTests {
 	}
 
 	@Test
+	void readsCarryingATokenTakeTurnsOnReadersPastTheWrite() {
+		ReadRoutePlanner planner = planner();
+		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
+		this.reader1.node().replayed(new ReplicationPosition(1, 8192), COMMITTED_AT - 500);
+		this.reader2.node().replayed(new ReplicationPosition(1, 8192), COMMITTED_AT - 500);
+		this.context.set(token(this.write));
+		List<Route> served = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			RoutePlan plan = planner.plan(true, true, guard(MONITOR_INTERVAL));
+			assertThat(plan.outcome()).isEqualTo(ConsistencyOutcome.REPLICA_CAUGHT_UP);
+			served.add(plan.decision().route());
+		}
+		assertThat(served).as("one turn of the round robin per read, not two")
+			.containsExactly(this.reader1, this.reader2, this.reader1, this.reader2);
+	}
+
+	@Test
 	void aReaderTheMonitorSawPastTheWriteCarriesTheWriteForAnotherReader() {
 		ReadRoutePlanner planner = planner();
 		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
