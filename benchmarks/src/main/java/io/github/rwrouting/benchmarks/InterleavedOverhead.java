@@ -48,10 +48,13 @@ public final class InterleavedOverhead {
 				HikariDataSource reader = pool(cluster, "reader-replica1", cluster.replica(1).jdbcUrl(), true)) {
 			ReadRoutePlanner policy = new ReadRoutePlanner(Route.writer("writer", writer),
 					List.of(Route.reader("replica1", "reader-replica1", reader)), NonTransactionalRoute.WRITER);
+			// As auto-configured: the cluster state shared by the guard and the data source (which
+			// checks each reader connection for a promotion).
+			ClusterState state = clusterState(policy);
 			ConsistencyGuard consistency = new ConsistencyGuard(ConsistencyMode.READ_YOUR_WRITES,
-					new ConsistencyContext(), clusterState(policy), Duration.ofMillis(20),
+					new ConsistencyContext(), state, Duration.ofMillis(20),
 					Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(2), List.of(), System::currentTimeMillis);
-			DataSource routed = new RoutingDataSource(policy, List.of(), true, consistency);
+			DataSource routed = new RoutingDataSource(policy, List.of(), true, consistency, List.of(), state);
 			Path direct = new Path(reader);
 			Path routing = new Path(routed);
 			long[] directNanos = new long[rounds];

@@ -16,6 +16,7 @@ import io.github.rwrouting.routing.Route;
 import io.github.rwrouting.routing.RoutingDataSource;
 import io.github.rwrouting.test.PostgresCluster;
 import io.github.rwrouting.test.PostgresNode;
+import io.github.rwrouting.topology.ClusterState;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -74,10 +75,11 @@ public class ReadOnlyTransactionBenchmark {
 			ReadRoutePlanner policy = new ReadRoutePlanner(Route.writer("writer", this.writerPool),
 					List.of(Route.reader("replica1", "reader-replica1", this.readerPool)), NonTransactionalRoute.WRITER);
 			// As auto-configured: read-your-writes consistency on (these reads carry no token).
+			ClusterState state = InterleavedOverhead.clusterState(policy);
 			ConsistencyGuard consistency = new ConsistencyGuard(ConsistencyMode.READ_YOUR_WRITES,
-					new ConsistencyContext(), InterleavedOverhead.clusterState(policy), Duration.ofMillis(20),
+					new ConsistencyContext(), state, Duration.ofMillis(20),
 					Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(2), List.of(), System::currentTimeMillis);
-			dataSource = new RoutingDataSource(policy, List.of(), true, consistency);
+			dataSource = new RoutingDataSource(policy, List.of(), true, consistency, List.of(), state);
 		}
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.readOnly = new TransactionTemplate(new DataSourceTransactionManager(dataSource));

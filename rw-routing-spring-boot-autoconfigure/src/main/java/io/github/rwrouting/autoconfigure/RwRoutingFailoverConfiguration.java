@@ -4,7 +4,6 @@ import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
-import javax.sql.DataSource;
 import io.github.rwrouting.failover.FailoverHibernateJpaDialect;
 import io.github.rwrouting.failover.FailoverRetry;
 import io.github.rwrouting.failover.FailoverRetryInterceptor;

@@ -188,9 +188,18 @@ final class RoutedConnection implements Connection {
 		ConsistencyToken.Entry check = plan.check();
 		Connection connection = borrowFromReader(plan);
 		// Anything but the planned reader (the writer, another reader checked already) is final.
-		if (check == null || guard == null || this.decision != planned
-				|| replayed(guard, connection, check, plan.expectedWaitNanos())) {
+		if (check == null || guard == null || this.decision != planned) {
 			return connection;
+		}
+		try {
+			if (replayed(guard, connection, check, plan.expectedWaitNanos())) {
+				return connection;
+			}
+		}
+		catch (SQLException ex) {
+			// The reader connection failed before the read began (replayed closed it): the writer
+			// serves the read, as for a reader that could not be borrowed from.
+			return borrow(this.owner.readerUnreachable(planned, ex));
 		}
 		connection.close();
 		return borrowFromWriter(this.owner.checkFailed(plan), guard);
