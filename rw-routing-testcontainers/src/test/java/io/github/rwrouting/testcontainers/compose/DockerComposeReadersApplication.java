@@ -17,9 +17,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The application {@link DockerComposeReadersTests} runs in a JVM of its own: Spring Boot runs
  * {@code docker compose down} from the JVM's shutdown hook, so only a JVM that exits shows that it ran.
- * It starts with the compose file given as its argument and no URL property, prints what it saw as
- * {@code result: } lines, and exits. In a package of its own, so that the {@code @SpringBootTest}s of the
- * parent package do not find it.
+ * It starts with the compose file given as its first argument and no URL property, prints what it saw as
+ * {@code result: } lines, and exits. The optional second argument is the query naming the node a
+ * connection reached (PostgreSQL's {@code cluster_name} by default). In a package of its own, so that the
+ * {@code @SpringBootTest}s of the parent package do not find it.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -42,7 +43,7 @@ public class DockerComposeReadersApplication {
 			TransactionTemplate readOnly = new TransactionTemplate(transactionManager);
 			readOnly.setReadOnly(true);
 			TransactionTemplate readWrite = new TransactionTemplate(transactionManager);
-			String node = "select current_setting('cluster_name')";
+			String node = (args.length > 1) ? args[1] : "select current_setting('cluster_name')";
 			print("readers=" + routing.getPlanner().readers().stream().map(Route::name).toList());
 			print("read-only=" + readOnly.execute((status) -> jdbc.sql(node).query(String.class).single()));
 			print("read-write=" + readWrite.execute((status) -> {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Spring Boot's Docker Compose support with a PostgreSQL primary and a streaming replica service
- * ({@code compose/compose.yaml}): the writer comes from the primary through Boot's own connection details,
+ * ({@code compose/compose.yaml}), and with a MariaDB primary and replica
+ * ({@code compose/compose-mariadb.yaml}): the writer comes from the primary through Boot's own connection details,
  * the reader {@code replica-1} from the replica service through rw-routing's, with no URL property; and
  * Boot runs {@code docker compose down} when the application's JVM exits.
  */
@@ -35,10 +37,22 @@ class DockerComposeReadersTests {
 
 	@Test
 	void readOnlyTransactionsRunOnTheReplicaServiceAndComposeDownRunsAtExit() throws Exception {
-		Path composeFile = Path.of(getClass().getResource("/compose/compose.yaml").toURI());
-		Process application = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-cp", System.getProperty("java.class.path"), DockerComposeReadersApplication.class.getName(),
-				composeFile.toString())
+		runApplication("/compose/compose.yaml");
+	}
+
+	@Test
+	void readOnlyTransactionsRunOnTheMariaDbReplicaServiceAndComposeDownRunsAtExit() throws Exception {
+		// The services' --report-host names the node.
+		runApplication("/compose/compose-mariadb.yaml", "select @@report_host");
+	}
+
+	private void runApplication(String composeResource, String... nodeQuery) throws Exception {
+		Path composeFile = Path.of(getClass().getResource(composeResource).toURI());
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+				DockerComposeReadersApplication.class.getName(), composeFile.toString()));
+		command.addAll(List.of(nodeQuery));
+		Process application = new ProcessBuilder(command)
 			.redirectErrorStream(true)
 			.start();
 		CompletableFuture<String> output = readAll(application.getInputStream());

@@ -1,8 +1,10 @@
 package io.github.rwrouting.autoconfigure.docker.compose;
 
 import java.util.List;
+import java.util.Map;
 
 import io.github.rwrouting.autoconfigure.ReaderConnectionDetails;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
@@ -52,14 +54,52 @@ final class DockerComposeReaders {
 	static void register(BeanDefinitionRegistry registry, List<RunningService> services) {
 		for (RunningService service : services) {
 			if (READER_CONNECTION.equals(service.labels().get(SERVICE_CONNECTION_LABEL))) {
-				PostgresDockerComposeReaderConnectionDetails details = PostgresDockerComposeReaderConnectionDetails
-					.of(service);
-				RootBeanDefinition definition = new RootBeanDefinition(
-						PostgresDockerComposeReaderConnectionDetails.class, () -> details);
+				ReaderConnectionDetails details = connectionDetails(service);
+				RootBeanDefinition definition = new RootBeanDefinition(ReaderConnectionDetails.class,
+						() -> details);
 				// The bean name is the reader name.
 				registry.registerBeanDefinition(readerName(service), definition);
 			}
 		}
+	}
+
+	/**
+	 * The reader's connection, by the database the service runs: PostgreSQL when it has
+	 * {@code POSTGRES_*} (or {@code POSTGRESQL_*}) environment, MariaDB when its image's name contains
+	 * {@code mariadb} or it has {@code MARIADB_*} (or {@code MYSQL_*}, which the MariaDB image also reads)
+	 * environment.
+	 */
+	static ReaderConnectionDetails connectionDetails(RunningService service) {
+		Map<String, @Nullable String> env = service.env();
+		if (hasKeyStartingWith(env, "POSTGRES_", "POSTGRESQL_")) {
+			return PostgresDockerComposeReaderConnectionDetails.of(service);
+		}
+		if (service.image().getName().contains("mariadb") || hasKeyStartingWith(env, "MARIADB_", "MYSQL_")) {
+			return MariaDbDockerComposeReaderConnectionDetails.of(service);
+		}
+		throw new IllegalStateException(describe(service) + " is labelled " + SERVICE_CONNECTION_LABEL + "="
+				+ READER_CONNECTION + " but is neither a PostgreSQL nor a MariaDB service. A PostgreSQL reader needs "
+				+ "POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB (those of the primary); a MariaDB reader an "
+				+ "image whose name contains 'mariadb', or MARIADB_USER, MARIADB_PASSWORD and MARIADB_DATABASE "
+				+ "(those of the primary). Set them, or remove the label and declare the reader with "
+				+ "rw-routing.readers.<name>.url");
+	}
+
+	/** Names a service for failure messages: its compose name, container and image. */
+	static String describe(RunningService service) {
+		return "Docker Compose service '" + readerName(service) + "' (container '" + service.name() + "', image '"
+				+ service.image() + "')";
+	}
+
+	private static boolean hasKeyStartingWith(Map<String, @Nullable String> env, String... prefixes) {
+		for (String key : env.keySet()) {
+			for (String prefix : prefixes) {
+				if (key.startsWith(prefix)) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	static String readerName(RunningService service) {

@@ -1,7 +1,6 @@
 package io.github.rwrouting.autoconfigure.docker.compose;
 
 import java.util.Map;
-import java.util.stream.Stream;
 
 import io.github.rwrouting.autoconfigure.ReaderConnectionDetails;
 import org.jspecify.annotations.Nullable;
@@ -33,13 +32,6 @@ final class PostgresDockerComposeReaderConnectionDetails implements ReaderConnec
 
 	static PostgresDockerComposeReaderConnectionDetails of(RunningService service) {
 		Map<String, @Nullable String> env = service.env();
-		if (Stream.of("POSTGRES_", "POSTGRESQL_").noneMatch((prefix) -> hasKeyStartingWith(env, prefix))) {
-			throw new IllegalStateException("Docker Compose container '" + service.name() + "' is labelled "
-					+ DockerComposeReaders.SERVICE_CONNECTION_LABEL + "=" + DockerComposeReaders.READER_CONNECTION
-					+ " but has no POSTGRES_* environment: only PostgreSQL replica services can be readers yet. "
-					+ "Set its POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB (those of the primary), or remove "
-					+ "the label and declare the reader with rw-routing.readers.<name>.url");
-		}
 		String username = first(env, "postgres", "POSTGRES_USER", "POSTGRESQL_USER", "POSTGRESQL_USERNAME");
 		String database = first(env, username, "POSTGRES_DB", "POSTGRESQL_DB", "POSTGRESQL_DATABASE");
 		String password = "trust".equals(env.get("POSTGRES_HOST_AUTH_METHOD")) ? null
@@ -47,10 +39,6 @@ final class PostgresDockerComposeReaderConnectionDetails implements ReaderConnec
 		int port = service.ports().get(POSTGRES_PORT);
 		return new PostgresDockerComposeReaderConnectionDetails(
 				"jdbc:postgresql://" + service.host() + ":" + port + "/" + database, username, password);
-	}
-
-	private static boolean hasKeyStartingWith(Map<String, @Nullable String> env, String prefix) {
-		return env.keySet().stream().anyMatch((key) -> key.startsWith(prefix));
 	}
 
 	private static String first(Map<String, @Nullable String> env, String defaultValue, String... keys) {

@@ -28,6 +28,9 @@ class DockerComposeReadersTests {
 	private static final Map<String, @Nullable String> POSTGRES_ENV = Map.of("POSTGRES_USER", "app",
 			"POSTGRES_PASSWORD", "secret", "POSTGRES_DB", "orders");
 
+	private static final Map<String, String> READER_LABEL = Map
+		.of("org.springframework.boot.service-connection", "rw-routing-reader");
+
 	private final GenericApplicationContext context = new GenericApplicationContext();
 
 	@Test
@@ -69,13 +72,77 @@ class DockerComposeReadersTests {
 	}
 
 	@Test
-	void aReaderServiceThatIsNotPostgresFailsNamingTheService() {
+	void aServiceWithMariaDbEnvironmentIsAMariaDbReader() {
+		publish(service("replica-1", "rw-routing/mariadb:11.4", READER_LABEL, Map.of("MARIADB_USER", "app",
+				"MARIADB_PASSWORD", "secret", "MARIADB_ROOT_PASSWORD", "root-secret", "MARIADB_DATABASE", "orders")));
+		assertThat(readerNames()).containsExactly("replica-1");
+		this.context.refresh();
+		ReaderConnectionDetails details = this.context.getBean("replica-1", ReaderConnectionDetails.class);
+		assertThat(details.getJdbcUrl()).isEqualTo("jdbc:mariadb://127.0.0.1:49154/orders");
+		assertThat(details.getUsername()).isEqualTo("app");
+		assertThat(details.getPassword()).isEqualTo("secret");
+		assertThat(details.getDriverClassName()).isEqualTo("org.mariadb.jdbc.Driver");
+	}
+
+	@Test
+	void aMariaDbImageWithMysqlEnvironmentIsAMariaDbReaderAsRootByDefault() {
+		// As Spring Boot's MariaDbEnvironment: no *_USER is root, with the root password.
+		publish(service("replica-1", "mariadb:11.4", READER_LABEL,
+				Map.of("MYSQL_ROOT_PASSWORD", "root-secret", "MYSQL_DATABASE", "orders")));
+		this.context.refresh();
+		ReaderConnectionDetails details = this.context.getBean("replica-1", ReaderConnectionDetails.class);
+		assertThat(details.getJdbcUrl()).isEqualTo("jdbc:mariadb://127.0.0.1:49154/orders");
+		assertThat(details.getUsername()).isEqualTo("root");
+		assertThat(details.getPassword()).isEqualTo("root-secret");
+	}
+
+	@Test
+	void aMariaDbImageAllowingAnEmptyPasswordHasAnEmptyPassword() {
+		// The variable Spring Boot's MariaDbEnvironment reads (not the image's *_ALLOW_EMPTY_ROOT_PASSWORD).
+		publish(service("replica-1", "mariadb:11.4", READER_LABEL,
+				Map.of("MARIADB_ALLOW_EMPTY_PASSWORD", "1", "MARIADB_DATABASE", "orders")));
+		this.context.refresh();
+		assertThat(this.context.getBean("replica-1", ReaderConnectionDetails.class).getPassword()).isEmpty();
+	}
+
+	@Test
+	void aMariaDbReaderWithoutDatabaseFailsNamingTheServiceAndTheVariable() {
 		assertThatIllegalStateException()
-			.isThrownBy(() -> publish(service("replica-1",
-					Map.of("org.springframework.boot.service-connection", "rw-routing-reader"),
+			.isThrownBy(() -> publish(service("replica-1", "mariadb:11.4", READER_LABEL,
 					Map.of("MARIADB_ROOT_PASSWORD", "secret"))))
-			.withMessageContaining("'app-replica-1-1'")
-			.withMessageContaining("only PostgreSQL replica services");
+			.withMessageContaining("Docker Compose service 'replica-1' (container 'app-replica-1-1'")
+			.withMessageContaining("no MARIADB_DATABASE");
+		assertThat(readerNames()).isEmpty();
+	}
+
+	@Test
+	void aMariaDbReaderWithoutPasswordFails() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> publish(service("replica-1", "mariadb:11.4", READER_LABEL,
+					Map.of("MARIADB_USER", "app", "MARIADB_DATABASE", "orders"))))
+			.withMessageContaining("'replica-1'")
+			.withMessageContaining("no MariaDB password: set MARIADB_PASSWORD or MARIADB_ROOT_PASSWORD");
+	}
+
+	@Test
+	void aMariaDbReaderWithARandomRootPasswordFails() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> publish(service("replica-1", "mariadb:11.4", READER_LABEL,
+					Map.of("MARIADB_RANDOM_ROOT_PASSWORD", "yes", "MARIADB_DATABASE", "orders"))))
+			.withMessageContaining("MARIADB_RANDOM_ROOT_PASSWORD is not supported");
+	}
+
+	@Test
+	void anUnrecognisedReaderServiceFailsNamingTheServiceAndWhatIsExpected() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> publish(service("replica-1", "redis:7", READER_LABEL, Map.of("REDIS_PASSWORD", "x"))))
+			.withMessageContaining("Docker Compose service 'replica-1' (container 'app-replica-1-1', image '")
+			.withMessageContaining("redis")
+			.withMessageContaining("neither a PostgreSQL nor a MariaDB service")
+			.withMessageContaining("POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB")
+			.withMessageContaining("an image whose name contains 'mariadb', or MARIADB_USER, MARIADB_PASSWORD and "
+					+ "MARIADB_DATABASE")
+			.withMessageContaining("rw-routing.readers.<name>.url");
 	}
 
 	@Test
@@ -99,6 +166,11 @@ class DockerComposeReadersTests {
 
 	private static RunningService service(String name, Map<String, String> serviceLabels,
 			Map<String, @Nullable String> env) {
+		return service(name, "rw-routing/postgres:15", serviceLabels, env);
+	}
+
+	private static RunningService service(String name, String image, Map<String, String> serviceLabels,
+			Map<String, @Nullable String> env) {
 		Map<String, String> labels = new HashMap<>(serviceLabels);
 		labels.put("com.docker.compose.service", name);
 		return new RunningService() {
@@ -111,7 +183,7 @@ class DockerComposeReadersTests {
 
 			@Override
 			public ImageReference image() {
-				return ImageReference.of("rw-routing/postgres:15");
+				return ImageReference.of(image);
 			}
 
 			@Override
@@ -125,17 +197,21 @@ class DockerComposeReadersTests {
 
 					@Override
 					public int get(int containerPort) {
-						return (containerPort == 5432) ? 49153 : -1;
+						return switch (containerPort) {
+							case 5432 -> 49153;
+							case 3306 -> 49154;
+							default -> -1;
+						};
 					}
 
 					@Override
 					public List<Integer> getAll() {
-						return List.of(49153);
+						return List.of(49153, 49154);
 					}
 
 					@Override
 					public List<Integer> getAll(@Nullable String protocol) {
-						return List.of(49153);
+						return List.of(49153, 49154);
 					}
 
 				};
