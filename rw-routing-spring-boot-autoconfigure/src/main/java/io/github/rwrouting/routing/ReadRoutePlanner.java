@@ -210,13 +210,16 @@ public final class ReadRoutePlanner {
 			// Nothing to ask a replica about (Aurora, a failed capture).
 			return this.consistencyWriterPlans[ConsistencyOutcome.WRITER_REPLICA_BEHIND.ordinal()];
 		}
-		if (!worthAsking(this.readerNodes[reader], consistency, required)) {
+		NodeState node = this.readerNodes[reader];
+		long lagNanos = node.lagNanos();
+		long ageNanos = consistency.ageNanos(required);
+		if (!worthAsking(node, lagNanos, ageNanos, consistency, required)) {
 			// It will not have the write within max-wait.
 			return new RoutePlan(writerDecision(RouteReason.CONSISTENCY), ConsistencyOutcome.WRITER_REPLICA_BEHIND, null,
 					0, required, this.readerPlans[reader][reason.ordinal()].decision());
 		}
 		// A replica replays a commit about its lag after the commit.
-		long expectedWaitNanos = this.readerNodes[reader].lagNanos() - consistency.ageNanos(required);
+		long expectedWaitNanos = lagNanos - ageNanos;
 		return new RoutePlan(this.readerPlans[reader][reason.ordinal()].decision(), null, required,
 				expectedWaitNanos);
 	}
@@ -240,12 +243,12 @@ public final class ReadRoutePlanner {
 	 * replica's own replay position); a miss costs one round trip, and keeps reads of that write and
 	 * younger ones from asking again until the next poll.
 	 */
-	private static boolean worthAsking(NodeState node, ConsistencyGuard consistency, ConsistencyToken.Entry required) {
+	private static boolean worthAsking(NodeState node, long lagNanos, long ageNanos, ConsistencyGuard consistency,
+			ConsistencyToken.Entry required) {
 		if (node.missedSince(required.commitTimeMillis())) {
 			return false;
 		}
-		long reachableLagNanos = consistency.ageNanos(required) + consistency.maxWaitNanos();
-		return node.lagNanos() - consistency.remeasureNanos() / 2 <= reachableLagNanos;
+		return lagNanos - consistency.remeasureNanos() / 2 <= ageNanos + consistency.maxWaitNanos();
 	}
 
 	/**

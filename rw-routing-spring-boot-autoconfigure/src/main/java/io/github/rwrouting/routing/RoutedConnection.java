@@ -110,9 +110,7 @@ final class RoutedConnection implements Connection {
 		checkOpen();
 		RoutePlan plan = (statementPlan != null) ? statementPlan : transactionPlan();
 		Connection connection = execute(plan);
-		for (int tries = this.owner.getPlanner().readers().size(); tries > 0
-				&& this.decision.route().isReader() && this.owner.readerLeftRecovery(this.decision.route(), connection);
-				tries--) {
+		for (int tries = this.owner.getPlanner().readers().size(); tries > 0 && reportsPromotion(connection); tries--) {
 			// Promoted since the monitor's last poll, as its connection says: the reader is excluded
 			// now, so the read is planned again (another reader, or the writer).
 			this.decision = null;
@@ -132,6 +130,16 @@ final class RoutedConnection implements Connection {
 		this.firstStatementPending = this.decision.route().isReader();
 		this.owner.routed(this.decision);
 		return connection;
+	}
+
+	/**
+	 * Whether the bound decision is a reader's whose connection reports its server promoted (which
+	 * excludes the reader), without a round trip.
+	 */
+	private boolean reportsPromotion(Connection connection) {
+		RouteDecision current = this.decision;
+		return current != null && current.route().isReader()
+				&& this.owner.readerLeftRecovery(current.route(), connection);
 	}
 
 	private RoutePlan transactionPlan() {
@@ -348,12 +356,9 @@ final class RoutedConnection implements Connection {
 	private void release() throws SQLException {
 		Connection connection = this.target;
 		if (connection != null) {
-			RouteDecision current = this.decision;
-			if (current != null && current.route().isReader()) {
-				// The COMMIT's answer carries what the server reports of itself: a reader promoted
-				// meanwhile is excluded before the next read binds to it.
-				this.owner.readerLeftRecovery(current.route(), connection);
-			}
+			// The COMMIT's answer carries what the server reports of itself: a reader promoted
+			// meanwhile is excluded before the next read binds to it.
+			reportsPromotion(connection);
 			this.target = null;
 			this.decision = null;
 			this.firstStatementPending = false;
@@ -645,8 +650,7 @@ final class RoutedConnection implements Connection {
 	 */
 	boolean firstStatementRanOnPromotedReader() {
 		Connection connection = this.target;
-		return this.firstStatementPending && connection != null && this.decision.route().isReader()
-				&& this.owner.readerLeftRecovery(this.decision.route(), connection);
+		return this.firstStatementPending && connection != null && reportsPromotion(connection);
 	}
 
 	/**
