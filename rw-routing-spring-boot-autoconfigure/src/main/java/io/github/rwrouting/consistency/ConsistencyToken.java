@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import io.github.rwrouting.topology.GtidPosition;
+import io.github.rwrouting.topology.MySqlGtidSet;
 import io.github.rwrouting.topology.ReplicationPosition;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +30,14 @@ public final class ConsistencyToken {
 	 * The most clusters a token speaks of.
 	 */
 	public static final int MAX_ENTRIES = 16;
+
+	/**
+	 * The largest MySQL GTID set an entry carries, in encoded bytes (about seven source UUIDs of one
+	 * interval each): a larger one is dropped and the write checked by its commit time only (the
+	 * safe direction: reads go to a replica only once its measured lag puts it past the commit, else
+	 * to the writer).
+	 */
+	public static final int MAX_GTID_SET_BYTES = 256;
 
 	private static final Comparator<Entry> NEWEST_FIRST = Comparator.comparingLong(Entry::commitTimeMillis).reversed();
 
@@ -176,9 +185,11 @@ public final class ConsistencyToken {
 	 * sequence numbers), or {@code -1} when unknown
 	 * @param commitTimeMillis when the write committed, in epoch milliseconds
 	 * @param gtids the commit position as GTIDs (MariaDB), or {@code null}
+	 * @param gtidSet the commit position as a GTID set (MySQL; {@code position} is then the number
+	 * of its transactions), or {@code null}
 	 */
 	public record Entry(long clusterId, int timeline, long position, long commitTimeMillis,
-			@Nullable GtidPosition gtids) {
+			@Nullable GtidPosition gtids, @Nullable MySqlGtidSet gtidSet) {
 
 		/**
 		 * An entry whose position is an offset (PostgreSQL), or unknown.
@@ -188,7 +199,20 @@ public final class ConsistencyToken {
 		 * @param commitTimeMillis when the write committed, in epoch milliseconds
 		 */
 		public Entry(long clusterId, int timeline, long position, long commitTimeMillis) {
-			this(clusterId, timeline, position, commitTimeMillis, null);
+			this(clusterId, timeline, position, commitTimeMillis, null, null);
+		}
+
+		/**
+		 * An entry whose position is an offset or a MariaDB GTID position.
+		 * @param clusterId the cluster's identity
+		 * @param timeline the writer's timeline when the write committed
+		 * @param position the commit position, or {@code -1} when unknown
+		 * @param commitTimeMillis when the write committed, in epoch milliseconds
+		 * @param gtids the commit position as GTIDs (MariaDB), or {@code null}
+		 */
+		public Entry(long clusterId, int timeline, long position, long commitTimeMillis,
+				@Nullable GtidPosition gtids) {
+			this(clusterId, timeline, position, commitTimeMillis, gtids, null);
 		}
 
 		/**
@@ -199,7 +223,22 @@ public final class ConsistencyToken {
 		 * @return the entry
 		 */
 		public static Entry of(long clusterId, ReplicationPosition position, long commitTimeMillis) {
+			MySqlGtidSet gtidSet = position.gtidSet();
+			if (gtidSet != null) {
+				return ofGtidSet(clusterId, position.timeline(), gtidSet, commitTimeMillis);
+			}
 			return new Entry(clusterId, position.timeline(), position.offset(), commitTimeMillis, position.gtids());
+		}
+
+		/**
+		 * An entry for a write at a MySQL GTID set; by commit time only when the set is larger
+		 * than {@value #MAX_GTID_SET_BYTES} bytes.
+		 */
+		private static Entry ofGtidSet(long clusterId, int timeline, MySqlGtidSet gtidSet, long commitTimeMillis) {
+			if (gtidSet.encodedBytes() > MAX_GTID_SET_BYTES) {
+				return new Entry(clusterId, timeline, -1, commitTimeMillis);
+			}
+			return new Entry(clusterId, timeline, gtidSet.transactionCount(), commitTimeMillis, null, gtidSet);
 		}
 
 		/**
@@ -207,15 +246,26 @@ public final class ConsistencyToken {
 		 * @return the position with its timeline
 		 */
 		public ReplicationPosition replicationPosition() {
-			return new ReplicationPosition(this.timeline, this.position, this.gtids);
+			return new ReplicationPosition(this.timeline, this.position, this.gtids, this.gtidSet);
 		}
 
 		/**
 		 * The entry that stands for both writes to the same cluster: GTID positions of the same
-		 * writer merged domain by domain (a client that wrote in two domains needs both), else the
-		 * newer one.
+		 * writer merged domain by domain (a client that wrote in two domains needs both), GTID sets
+		 * of the same writer joined (by commit time only past {@value #MAX_GTID_SET_BYTES} bytes),
+		 * else the newer one.
 		 */
 		Entry mergedWith(Entry other) {
+			MySqlGtidSet mySet = this.gtidSet;
+			MySqlGtidSet theirSet = other.gtidSet;
+			if (mySet != null && theirSet != null && this.timeline == other.timeline) {
+				MySqlGtidSet both = mySet.union(theirSet);
+				long commitTime = Math.max(this.commitTimeMillis, other.commitTimeMillis);
+				if (both == mySet && commitTime == this.commitTimeMillis) {
+					return this;
+				}
+				return ofGtidSet(this.clusterId, this.timeline, both, commitTime);
+			}
 			GtidPosition mine = this.gtids;
 			GtidPosition theirs = other.gtids;
 			if (mine != null && theirs != null && this.timeline == other.timeline) {
@@ -238,9 +288,9 @@ public final class ConsistencyToken {
 		}
 
 		boolean isNewerThan(Entry other) {
-			if (this.gtids != null || other.gtids != null) {
-				// Server ids (MariaDB's timelines) have no order, and positions of different writers
-				// do not compare: the later commit wins.
+			if (this.gtids != null || other.gtids != null || this.gtidSet != null || other.gtidSet != null) {
+				// Server ids and uuids (MariaDB's and MySQL's timelines) have no order, and positions
+				// of different writers do not compare: the later commit wins.
 				return this.commitTimeMillis > other.commitTimeMillis;
 			}
 			if (this.timeline != other.timeline) {

@@ -12,14 +12,17 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.github.rwrouting.topology.GtidPosition;
+import io.github.rwrouting.topology.MySqlGtidSet;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Turns tokens into opaque, HMAC-SHA256-signed strings and back, so that a client can carry a token
  * but can neither forge nor alter one. Format: {@code v1.<payload>.<signature>}, both base64url; a
- * token with a GTID position (MariaDB) is {@code v2.<payload>.<signature>}, whose entries each start
- * with their number of GTID domains (0 for an entry as in v1). Tokens without GTIDs are written as
- * v1, so that they read the same as before.
+ * token with a GTID position (MariaDB) or a GTID set (MySQL) is {@code v2.<payload>.<signature>},
+ * whose entries each start with their number of GTID domains (0 for an entry as in v1, -1 for an
+ * entry with a GTID set, which follows the commit time, at most
+ * {@value ConsistencyToken#MAX_GTID_SET_BYTES} bytes). Tokens without GTIDs are written as v1, so that
+ * they read the same as before.
  *
  * @author rw-routing
  */
@@ -39,12 +42,15 @@ public final class ConsistencyTokenCodec {
 	// A GTID entry: cluster, timeline, commit time (the position is the sum of the sequences).
 	private static final int GTID_ENTRY_BYTES = Long.BYTES + Integer.BYTES + Long.BYTES;
 
+	// The kind of a v2 entry with a MySQL GTID set, in place of its number of domains.
+	private static final byte GTID_SET_KIND = -1;
+
 	// Domain and server ids are unsigned 32-bit numbers.
 	private static final int DOMAIN_BYTES = Integer.BYTES + Integer.BYTES + Long.BYTES;
 
 	private static final int MAX_LENGTH = 1024;
 
-	// 16 entries of 16 domains each fit.
+	// 16 entries of 16 domains each fit, and 16 entries of the largest GTID set.
 	private static final int MAX_GTID_LENGTH = 8192;
 
 	private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -89,8 +95,12 @@ public final class ConsistencyTokenCodec {
 		int gtidBytes = 0;
 		for (ConsistencyToken.Entry entry : entries) {
 			GtidPosition gtids = entry.gtids();
+			MySqlGtidSet gtidSet = entry.gtidSet();
 			if (gtids != null) {
 				gtidBytes += gtids.size() * DOMAIN_BYTES + GTID_ENTRY_BYTES - ENTRY_BYTES;
+			}
+			else if (gtidSet != null) {
+				gtidBytes += gtidSet.encodedBytes() + GTID_ENTRY_BYTES - ENTRY_BYTES;
 			}
 		}
 		boolean withGtids = gtidBytes != 0;
@@ -100,11 +110,17 @@ public final class ConsistencyTokenCodec {
 		payload.put((byte) count);
 		for (ConsistencyToken.Entry entry : entries) {
 			GtidPosition gtids = entry.gtids();
+			MySqlGtidSet gtidSet = entry.gtidSet();
 			if (withGtids) {
-				payload.put((byte) ((gtids != null) ? gtids.size() : 0));
+				payload.put((gtidSet != null) ? GTID_SET_KIND : (byte) ((gtids != null) ? gtids.size() : 0));
 			}
 			payload.putLong(entry.clusterId());
 			payload.putInt(entry.timeline());
+			if (gtidSet != null) {
+				payload.putLong(entry.commitTimeMillis());
+				gtidSet.writeTo(payload);
+				continue;
+			}
 			if (gtids == null) {
 				payload.putLong(entry.position());
 				payload.putLong(entry.commitTimeMillis());
@@ -200,6 +216,14 @@ public final class ConsistencyTokenCodec {
 				return null;
 			}
 			int domains = payload.get();
+			if (domains == GTID_SET_KIND) {
+				ConsistencyToken.Entry entry = readGtidSetEntry(payload);
+				if (entry == null) {
+					return null;
+				}
+				entries.add(entry);
+				continue;
+			}
 			if (domains < 0 || domains > GtidPosition.MAX_DOMAINS) {
 				return null;
 			}
@@ -230,6 +254,21 @@ public final class ConsistencyTokenCodec {
 			entries.add(new ConsistencyToken.Entry(clusterId, timeline, gtids.sequenceSum(), commitTime, gtids));
 		}
 		return payload.hasRemaining() ? null : new ConsistencyToken(entries, expiresAt);
+	}
+
+	private static ConsistencyToken.@Nullable Entry readGtidSetEntry(ByteBuffer payload) {
+		if (payload.remaining() < GTID_ENTRY_BYTES) {
+			return null;
+		}
+		long clusterId = payload.getLong();
+		int timeline = payload.getInt();
+		long commitTime = payload.getLong();
+		// Throws IllegalArgumentException for a truncated or malformed set: invalid.
+		MySqlGtidSet gtidSet = MySqlGtidSet.readFrom(payload);
+		if (gtidSet.encodedBytes() > ConsistencyToken.MAX_GTID_SET_BYTES) {
+			return null;
+		}
+		return new ConsistencyToken.Entry(clusterId, timeline, gtidSet.transactionCount(), commitTime, null, gtidSet);
 	}
 
 	private byte[] sign(String encodedPayload) {

@@ -2,12 +2,12 @@ package io.github.rwrouting.topology;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.concurrent.TimeUnit;
 
 
 /**
  * Aurora PostgreSQL: readers are not in recovery and expose no replay position, so role and lag come
- * from {@code aurora_replica_status()}, the writer being the row with the {@code MASTER_SESSION_ID}.
+ * from {@code aurora_replica_status()}, the writer being the row with the {@code MASTER_SESSION_ID}
+ * (the rule {@link AuroraMySqlDialect} shares).
  *
  * @author rw-routing
  */
@@ -28,16 +28,9 @@ public class AuroraPostgresDialect extends PostgresDialect {
 
 	@Override
 	public NodeProbe probe(Connection connection) throws SQLException {
-		NodeProbe probe = query(connection, PROBE, (result) -> {
-			boolean writer = result.getBoolean(1);
-			long lagNanos = writer ? 0 : TimeUnit.MILLISECONDS.toNanos(Math.max(0, result.getLong(2)));
-			return new NodeProbe(writer ? NodeRole.PRIMARY : NodeRole.REPLICA, NodeProbe.UNKNOWN, lagNanos, null);
-		});
-		if (probe == null) {
-			return new NodeProbe(NodeRole.UNKNOWN, NodeProbe.UNKNOWN, NodeProbe.UNKNOWN, null);
-		}
-		return (probe.role() == NodeRole.PRIMARY)
-				? new NodeProbe(NodeRole.PRIMARY, NodeProbe.UNKNOWN, 0, identity(connection)) : probe;
+		AuroraReplicaStatus.Row row = query(connection, PROBE,
+				(result) -> new AuroraReplicaStatus.Row(result.getBoolean(1), result.getLong(2)));
+		return AuroraReplicaStatus.probe(row, () -> identity(connection));
 	}
 
 	// Aurora readers share the writer's storage and have no replay position: reads are checked
@@ -49,8 +42,7 @@ public class AuroraPostgresDialect extends PostgresDialect {
 
 	@Override
 	public ReplicationPosition commitWithPosition(Connection connection) throws SQLException {
-		connection.commit();
-		return ReplicationPosition.UNKNOWN;
+		return AuroraReplicaStatus.commit(connection);
 	}
 
 	@Override

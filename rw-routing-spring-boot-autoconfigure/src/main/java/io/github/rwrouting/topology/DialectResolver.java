@@ -1,15 +1,17 @@
 package io.github.rwrouting.topology;
 
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Properties;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Finds the dialect of a cluster: the configured one, else from the JDBC URL and the server's
- * product name and version (MariaDB), and, for PostgreSQL, whether the server is Aurora.
+ * Finds the dialect of a cluster: the configured one, else from the JDBC URL and the server: for
+ * PostgreSQL whether it is Aurora, for MySQL Connector/J and AWS JDBC wrapper URLs of the MySQL
+ * family whether it is MariaDB, MySQL or Aurora MySQL.
  *
  * @author rw-routing
  */
@@ -44,17 +46,19 @@ public final class DialectResolver {
 	}
 
 	/**
-	 * Whether a JDBC URL is MariaDB Connector/J's. A {@code jdbc:mysql:} URL may reach MySQL, which
-	 * has no dialect yet: MariaDB behind MySQL Connector/J needs {@code rw-routing.dialect=mariadb}.
+	 * Whether a JDBC URL is MariaDB Connector/J's: taken to reach MariaDB (a MySQL server behind it
+	 * needs {@code rw-routing.dialect=mysql}).
 	 */
 	private static boolean isMariaDb(@Nullable String jdbcUrl) {
 		return jdbcUrl != null && jdbcUrl.startsWith("jdbc:mariadb:");
 	}
 
 	/**
-	 * The dialect to use from the URL alone, before any connection: what monitoring connections need.
+	 * The dialect to use from the URL alone, before any connection: what commit positions need until
+	 * the monitor reaches a node. A URL of MySQL Connector/J or of the AWS JDBC wrapper for MySQL or
+	 * MariaDB may reach MariaDB, MySQL or Aurora MySQL: the server is asked ({@link #detect}).
 	 * @param jdbcUrl the URL
-	 * @return the dialect, or {@code null} if the database is not supported
+	 * @return the dialect, or {@code null} if the URL does not tell
 	 */
 	public @Nullable DatabaseDialect forUrl(@Nullable String jdbcUrl) {
 		DatabaseDialect dialect = configured();
@@ -68,7 +72,23 @@ public final class DialectResolver {
 	}
 
 	/**
-	 * The dialect, looking at the server when it is to be detected.
+	 * The driver properties of the monitor's connections to a node, or none when its database cannot
+	 * be monitored.
+	 * @param jdbcUrl the node's URL
+	 * @param timeout the monitor's timeout
+	 * @return the properties, or {@code null} if no dialect can monitor the URL's database
+	 */
+	public @Nullable Properties monitorConnectionProperties(@Nullable String jdbcUrl, Duration timeout) {
+		DatabaseDialect dialect = forUrl(jdbcUrl);
+		if (dialect != null) {
+			return dialect.monitorConnectionProperties(timeout);
+		}
+		return MySqlFamily.isUrl(jdbcUrl) ? MySqlFamily.monitorConnectionProperties(timeout) : null;
+	}
+
+	/**
+	 * The dialect, looking at the server when it is to be detected: PostgreSQL or Aurora PostgreSQL
+	 * by the driver's product name; else MariaDB, MySQL or Aurora MySQL by asking the server.
 	 * @param connection a connection to a node of the cluster
 	 * @return the dialect
 	 * @throws SQLException if the server could not be asked
@@ -78,25 +98,11 @@ public final class DialectResolver {
 		if (dialect != null) {
 			return dialect;
 		}
-		if (isMariaDb(connection)) {
-			return new MariaDbDialect();
+		String product = connection.getMetaData().getDatabaseProductName();
+		if (product != null && product.toLowerCase(Locale.ROOT).contains("postgres")) {
+			return AuroraPostgresDialect.isAurora(connection) ? new AuroraPostgresDialect() : new PostgresDialect();
 		}
-		return AuroraPostgresDialect.isAurora(connection) ? new AuroraPostgresDialect() : new PostgresDialect();
-	}
-
-	/**
-	 * Whether the server is MariaDB: its product name (MariaDB Connector/J) or its version
-	 * ({@code 11.4.5-MariaDB}, what MySQL Connector/J reports). Both come from the connection's
-	 * handshake, without a round trip.
-	 */
-	static boolean isMariaDb(Connection connection) throws SQLException {
-		DatabaseMetaData metaData = connection.getMetaData();
-		return containsMariaDb(metaData.getDatabaseProductName())
-				|| containsMariaDb(metaData.getDatabaseProductVersion());
-	}
-
-	private static boolean containsMariaDb(@Nullable String value) {
-		return value != null && value.toLowerCase(Locale.ROOT).contains("mariadb");
+		return MySqlFamily.detect(connection);
 	}
 
 }

@@ -16,7 +16,8 @@ public enum DialectType {
 
 	/**
 	 * Detected: from the JDBC URL ({@code jdbc:postgresql:}, {@code jdbc:mariadb:}), then from the
-	 * server's product name and version, and for PostgreSQL whether the server is Aurora.
+	 * server: for PostgreSQL whether it is Aurora; behind MySQL Connector/J or the AWS JDBC wrapper
+	 * for MySQL or MariaDB whether it is MariaDB, MySQL or Aurora MySQL.
 	 */
 	AUTO("auto", null),
 
@@ -33,7 +34,17 @@ public enum DialectType {
 	/**
 	 * MariaDB with GTID replication (preview).
 	 */
-	MARIADB(MariaDbDialect.NAME, MariaDbDialect::new);
+	MARIADB(MariaDbDialect.NAME, MariaDbDialect::new),
+
+	/**
+	 * MySQL 8.0 or 8.4 with GTID replication (preview, not run against a MySQL server).
+	 */
+	MYSQL(MySqlDialect.NAME, MySqlDialect::new),
+
+	/**
+	 * Aurora MySQL (preview, not run against Aurora).
+	 */
+	AURORA_MYSQL(AuroraMySqlDialect.NAME, AuroraMySqlDialect::new);
 
 	private final String value;
 

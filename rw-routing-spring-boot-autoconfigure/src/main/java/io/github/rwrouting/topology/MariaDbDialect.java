@@ -7,8 +7,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,24 +34,11 @@ public class MariaDbDialect implements DatabaseDialect {
 	 */
 	public static final long CLUSTER_ID = 0x4D61726961444200L;
 
-	private static final Log logger = LogFactory.getLog(MariaDbDialect.class);
-
-	/** MariaDB's ER_PARSE_ERROR: what the server answers to two statements in one query. */
-	private static final int PARSE_ERROR = 1064;
-
 	// One round trip: role, the node's own server id, both positions and whether it replicates.
 	// Needs no privilege on any database (the monitor user needs SLAVE MONITOR for replica status
 	// only, which this does not read).
 	private static final String PROBE = "SELECT @@read_only, @@server_id, @@gtid_binlog_pos, @@gtid_slave_pos, "
 			+ "(SELECT variable_value FROM information_schema.global_status WHERE variable_name = 'SLAVE_RUNNING')";
-
-	// @@last_gtid keeps the connection's last write: read only right after a statement or a
-	// transaction that wrote (a pooled connection carries the previous borrower's).
-	private static final String LAST_GTID = "SELECT @@last_gtid";
-
-	// Sent as one query (the driver needs allowMultiQueries=true): the server finishes COMMIT before
-	// it runs the SELECT, whose @@last_gtid is then the committed transaction's GTID.
-	private static final String COMMIT_THEN_LAST_GTID = "COMMIT; SELECT @@last_gtid";
 
 	// A replica's applied position (what MASTER_GTID_WAIT compares with; a transaction is visible
 	// to new reads once it is in it), a writer's binary log position (its own writes never move
@@ -62,7 +47,10 @@ public class MariaDbDialect implements DatabaseDialect {
 
 	private static final String IDENTITY = "SELECT @@server_id";
 
-	private volatile boolean multiQueries = true;
+	// @@last_gtid keeps the connection's last write: read only right after a statement or a
+	// transaction that wrote (a pooled connection carries the previous borrower's).
+	private final CommitThenRead lastGtid = new CommitThenRead("SELECT @@last_gtid",
+			(result) -> lastGtid(result.getString(1)));
 
 	@Override
 	public String name() {
@@ -90,56 +78,12 @@ public class MariaDbDialect implements DatabaseDialect {
 
 	@Override
 	public ReplicationPosition commitPosition(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery(LAST_GTID)) {
-			return result.next() ? lastGtid(result.getString(1)) : ReplicationPosition.UNKNOWN;
-		}
+		return this.lastGtid.read(connection);
 	}
 
 	@Override
 	public ReplicationPosition commitWithPosition(Connection connection) throws SQLException {
-		if (!this.multiQueries) {
-			connection.commit();
-			return commitPositionAfterCommit(connection);
-		}
-		ReplicationPosition position = ReplicationPosition.UNKNOWN;
-		try (Statement statement = connection.createStatement()) {
-			statement.execute(COMMIT_THEN_LAST_GTID);
-			if (statement.getMoreResults()) {
-				try (ResultSet result = statement.getResultSet()) {
-					if (result.next()) {
-						position = lastGtid(result.getString(1));
-					}
-				}
-			}
-		}
-		catch (SQLException ex) {
-			if (ex.getErrorCode() != PARSE_ERROR) {
-				throw ex;
-			}
-			// The driver sent both statements as one, which the server could not parse: nothing ran,
-			// the transaction is still open. From now on two round trips.
-			this.multiQueries = false;
-			logger.info("rw-routing reads MariaDB commit positions in a second round trip after each COMMIT: "
-					+ "add allowMultiQueries=true to the writer's JDBC URL to read them in the COMMIT's own");
-			connection.commit();
-			return commitPositionAfterCommit(connection);
-		}
-		// The server's transaction is over; this ends it for the driver and the pool too (the driver
-		// sends nothing when the server reports no transaction open).
-		connection.commit();
-		return position;
-	}
-
-	private ReplicationPosition commitPositionAfterCommit(Connection connection) throws SQLException {
-		// In manual-commit mode, this SELECT starts a transaction that writes nothing: end it, so the
-		// connection goes back to its pool with none open.
-		try {
-			return commitPosition(connection);
-		}
-		finally {
-			connection.commit();
-		}
+		return this.lastGtid.commit(connection);
 	}
 
 	/**
@@ -148,7 +92,7 @@ public class MariaDbDialect implements DatabaseDialect {
 	 * @return {@code true} while they are
 	 */
 	public boolean readsPositionWithCommit() {
-		return this.multiQueries;
+		return this.lastGtid.readsPositionWithCommit();
 	}
 
 	@Override
@@ -192,12 +136,7 @@ public class MariaDbDialect implements DatabaseDialect {
 
 	@Override
 	public Properties monitorConnectionProperties(Duration timeout) {
-		// Milliseconds, for MariaDB Connector/J and MySQL Connector/J alike.
-		String millis = Long.toString(Math.max(1, timeout.toMillis()));
-		Properties properties = new Properties();
-		properties.setProperty("connectTimeout", millis);
-		properties.setProperty("socketTimeout", millis);
-		return properties;
+		return MySqlFamily.monitorConnectionProperties(timeout);
 	}
 
 }

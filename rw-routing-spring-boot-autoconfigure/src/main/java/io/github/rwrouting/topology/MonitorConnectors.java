@@ -41,15 +41,15 @@ public final class MonitorConnectors {
 				logger.info("rw-routing monitoring is off: the pool of " + node.getKey() + " has no JDBC URL");
 				return Map.of();
 			}
-			DatabaseDialect dialect = dialectResolver.forUrl(pool.getJdbcUrl());
-			if (dialect == null) {
+			Properties timeouts = dialectResolver.monitorConnectionProperties(pool.getJdbcUrl(), timeout);
+			if (timeouts == null) {
 				logger.info("rw-routing monitoring is off: no dialect for the database of pool " + pool.getPoolName()
-						+ " (set rw-routing.dialect if it is PostgreSQL-compatible)");
+						+ " (set rw-routing.dialect if it is PostgreSQL- or MySQL-compatible)");
 				return Map.of();
 			}
 			Properties properties = new Properties();
 			properties.putAll(pool.getDataSourceProperties());
-			properties.putAll(dialect.monitorConnectionProperties(timeout));
+			properties.putAll(timeouts);
 			DriverDataSource driver = new DriverDataSource(pool.getJdbcUrl(), pool.getDriverClassName(), properties,
 					pool.getUsername(), pool.getPassword());
 			connectors.put(node.getKey(), driver::getConnection);

@@ -42,12 +42,13 @@ import static org.awaitility.Awaitility.await;
 /**
  * The MariaDB dialect in a real Spring context against a real MariaDB primary and GTID replica:
  * routing, the monitor's view, commit positions as GTIDs, read-your-writes under paused replication,
- * and a write refused by the read-only replica.
+ * and a write refused by the read-only replica. With MariaDB Connector/J; the same with MySQL
+ * Connector/J in {@link MySqlConnectorJRoutingIntegrationTests}.
  */
 @ReplicatedMariaDb(replicas = 1)
 class MariaDbRoutingIntegrationTests {
 
-	private static MariaDbCluster cluster;
+	static MariaDbCluster cluster;
 
 	@BeforeAll
 	static void createSchema(MariaDbCluster mariadb) throws SQLException {
@@ -58,7 +59,17 @@ class MariaDbRoutingIntegrationTests {
 		cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
 	}
 
-	private ApplicationContextRunner runnerFor(String writerUrl, String... extra) {
+	/**
+	 * A node's JDBC URL, with driver parameters.
+	 * @param node the node
+	 * @param parameters {@code name=value} pairs joined with {@code &}, or empty
+	 * @return the URL
+	 */
+	String url(MariaDbNode node, String parameters) {
+		return node.jdbcUrl() + (parameters.isEmpty() ? "" : "?" + parameters);
+	}
+
+	ApplicationContextRunner runnerFor(String writerUrl, String... extra) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RwRoutingAutoConfiguration.class,
 					RwRoutingMetricsAutoConfiguration.class, DataSourceAutoConfiguration.class,
@@ -67,24 +78,33 @@ class MariaDbRoutingIntegrationTests {
 			.withPropertyValues("spring.datasource.url=" + writerUrl,
 					"spring.datasource.username=" + cluster.username(),
 					"spring.datasource.password=" + cluster.password(), "spring.datasource.hikari.maximum-pool-size=4",
-					"rw-routing.readers.r1.url=" + replica().jdbcUrl(), "rw-routing.monitor.interval=100ms",
+					"rw-routing.readers.r1.url=" + url(replica(), ""), "rw-routing.monitor.interval=100ms",
 					"rw-routing.max-lag=1h", "rw-routing.consistency.signing-key=mariadb-test-signing-key")
 			.withPropertyValues(extra);
 	}
 
-	private ApplicationContextRunner runner(String... extra) {
-		return runnerFor(cluster.primary().jdbcUrl() + "?allowMultiQueries=true", extra);
+	ApplicationContextRunner runner(String... extra) {
+		return runnerFor(url(cluster.primary(), "allowMultiQueries=true"), extra);
 	}
 
-	private static MariaDbNode replica() {
+	/**
+	 * The dialect, once the monitor found it (from a {@code jdbc:mysql:} URL it asks the server).
+	 */
+	static MariaDbDialect dialect(AssertableApplicationContext context) {
+		ReplicaMonitor monitor = context.getBean(ReplicaMonitor.class);
+		await().atMost(Duration.ofSeconds(30)).until(() -> monitor.clusterState().dialect() != null);
+		assertThat(monitor.clusterState().dialect()).isInstanceOf(MariaDbDialect.class);
+		return (MariaDbDialect) monitor.clusterState().dialect();
+	}
+
+	static MariaDbNode replica() {
 		return cluster.replica(1);
 	}
 
 	@Test
 	void readOnlyTransactionsRunOnTheReplicaAndReadWriteOnesOnThePrimary() {
 		runner().run((context) -> {
-			assertThat(context.getBean(ReplicaMonitor.class).clusterState().dialect())
-				.isInstanceOf(MariaDbDialect.class);
+			dialect(context);
 			TransactionTemplate readOnly = transactions(context);
 			readOnly.setReadOnly(true);
 			JdbcClient jdbc = context.getBean(JdbcClient.class);
@@ -135,7 +155,7 @@ class MariaDbRoutingIntegrationTests {
 	void aCommitCapturesTheTransactionsGtidWithTheWritersServerId() {
 		runner().run((context) -> {
 			ConsistencyContext consistency = context.getBean(ConsistencyContext.class);
-			MariaDbDialect dialect = (MariaDbDialect) context.getBean(ReplicaMonitor.class).clusterState().dialect();
+			MariaDbDialect dialect = dialect(context);
 			consistency.set(null);
 			try {
 				write(context, context.getBean(JdbcClient.class), "captured");
@@ -154,9 +174,9 @@ class MariaDbRoutingIntegrationTests {
 
 	@Test
 	void withoutAllowMultiQueriesTheGtidIsReadInASecondRoundTrip() {
-		runnerFor(cluster.primary().jdbcUrl()).run((context) -> {
+		runnerFor(url(cluster.primary(), "")).run((context) -> {
 			ConsistencyContext consistency = context.getBean(ConsistencyContext.class);
-			MariaDbDialect dialect = (MariaDbDialect) context.getBean(ReplicaMonitor.class).clusterState().dialect();
+			MariaDbDialect dialect = dialect(context);
 			JdbcClient jdbc = context.getBean(JdbcClient.class);
 			consistency.set(null);
 			try {
@@ -216,7 +236,7 @@ class MariaDbRoutingIntegrationTests {
 	}
 
 	@Test
-	void aWriteInAReadOnlyTransactionIsRefusedByTheReplicaWithItsReadOnlyError() {
+	void aWriteInAReadOnlyTransactionIsRefused() {
 		runner().run((context) -> {
 			TransactionTemplate readOnly = transactions(context);
 			readOnly.setReadOnly(true);
@@ -228,16 +248,24 @@ class MariaDbRoutingIntegrationTests {
 					SQLException cause = (SQLException) ex.getMostSpecificCause();
 					System.out.printf("write on the replica: %s [%s, %d] %s%n", ex.getClass().getSimpleName(),
 							cause.getSQLState(), cause.getErrorCode(), cause.getMessage());
-					assertThat(cause.getErrorCode()).isEqualTo(1290);
-					assertThat(cause.getSQLState()).isEqualTo("HY000");
-					assertThat(cause.getMessage()).contains("--read-only");
+					assertReadOnlyRefusal(cause);
 				});
 			assertThat(count(replica(), "refused")).isZero();
 			assertThat(replica().isReplayPaused()).isFalse();
 		});
 	}
 
-	private static TransactionTemplate transactions(AssertableApplicationContext context) {
+	/**
+	 * How a write in a read-only transaction is refused: by the read-only replica, with its error.
+	 * @param cause what the driver threw
+	 */
+	void assertReadOnlyRefusal(SQLException cause) {
+		assertThat(cause.getErrorCode()).isEqualTo(1290);
+		assertThat(cause.getSQLState()).isEqualTo("HY000");
+		assertThat(cause.getMessage()).contains("--read-only");
+	}
+
+	static TransactionTemplate transactions(AssertableApplicationContext context) {
 		return new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
 	}
 
@@ -245,7 +273,7 @@ class MariaDbRoutingIntegrationTests {
 		return jdbc.sql("select @@port").query(Integer.class).single();
 	}
 
-	private static void write(AssertableApplicationContext context, JdbcClient jdbc, String text) {
+	static void write(AssertableApplicationContext context, JdbcClient jdbc, String text) {
 		transactions(context)
 			.executeWithoutResult((status) -> jdbc.sql("insert into notes (text) values (?)").param(text).update());
 	}
@@ -259,7 +287,7 @@ class MariaDbRoutingIntegrationTests {
 			.single());
 	}
 
-	private static int count(MariaDbNode node, String like) throws SQLException {
+	static int count(MariaDbNode node, String like) throws SQLException {
 		try (Connection connection = node.connect();
 				var statement = connection.prepareStatement("select count(*) from notes where text like ?")) {
 			statement.setString(1, like);

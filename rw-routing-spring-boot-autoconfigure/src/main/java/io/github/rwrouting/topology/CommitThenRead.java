@@ -1,0 +1,114 @@
+package io.github.rwrouting.topology;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * MariaDB's and MySQL's commit capture: {@code COMMIT} and a {@code SELECT} of the commit position
+ * sent as one query where the driver allows several statements in one ({@code allowMultiQueries=true}
+ * for MariaDB Connector/J and MySQL Connector/J alike), else the {@code SELECT} in a second round
+ * trip, from the first refusal on.
+ *
+ * @author rw-routing
+ */
+final class CommitThenRead {
+
+	private static final Log logger = LogFactory.getLog(CommitThenRead.class);
+
+	/** ER_PARSE_ERROR: what the server answers to two statements in one query. */
+	private static final int PARSE_ERROR = 1064;
+
+	private final String select;
+
+	private final String commitThenSelect;
+
+	private final PostgresDialect.RowReader<ReplicationPosition> reader;
+
+	private volatile boolean multiQueries = true;
+
+	/**
+	 * @param select the query of the commit position, read right after the commit on the same
+	 * connection
+	 * @param reader reads the position from the query's row
+	 */
+	CommitThenRead(String select, PostgresDialect.RowReader<ReplicationPosition> reader) {
+		this.select = select;
+		// Sent as one query: the server finishes COMMIT before it runs the SELECT.
+		this.commitThenSelect = "COMMIT; " + select;
+		this.reader = reader;
+	}
+
+	/**
+	 * The commit position, read on a connection in auto-commit mode right after a statement wrote.
+	 */
+	ReplicationPosition read(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery(this.select)) {
+			return result.next() ? this.reader.read(result) : ReplicationPosition.UNKNOWN;
+		}
+	}
+
+	/**
+	 * Commit the open transaction and read its position (see
+	 * {@link DatabaseDialect#commitWithPosition(Connection)}).
+	 */
+	ReplicationPosition commit(Connection connection) throws SQLException {
+		if (!this.multiQueries) {
+			connection.commit();
+			return readAfterCommit(connection);
+		}
+		ReplicationPosition position = ReplicationPosition.UNKNOWN;
+		try (Statement statement = connection.createStatement()) {
+			statement.execute(this.commitThenSelect);
+			if (statement.getMoreResults()) {
+				try (ResultSet result = statement.getResultSet()) {
+					if (result.next()) {
+						position = this.reader.read(result);
+					}
+				}
+			}
+		}
+		catch (SQLException ex) {
+			if (ex.getErrorCode() != PARSE_ERROR) {
+				throw ex;
+			}
+			// The driver sent both statements as one, which the server could not parse: nothing ran,
+			// the transaction is still open. From now on two round trips.
+			this.multiQueries = false;
+			logger.info("rw-routing reads commit positions in a second round trip after each COMMIT: "
+					+ "add allowMultiQueries=true to the writer's JDBC URL to read them in the COMMIT's own");
+			connection.commit();
+			return readAfterCommit(connection);
+		}
+		// The server's transaction is over; this ends it for the driver and the pool too (MariaDB
+		// Connector/J sends nothing when the server reports no transaction open, MySQL Connector/J
+		// only with useLocalTransactionState=true).
+		connection.commit();
+		return position;
+	}
+
+	private ReplicationPosition readAfterCommit(Connection connection) throws SQLException {
+		// In manual-commit mode, this SELECT starts a transaction that writes nothing: end it, so the
+		// connection goes back to its pool with none open.
+		try {
+			return read(connection);
+		}
+		finally {
+			connection.commit();
+		}
+	}
+
+	/**
+	 * Whether commit positions are read in the COMMIT's own round trip; {@code false} once the
+	 * driver refused.
+	 */
+	boolean readsPositionWithCommit() {
+		return this.multiQueries;
+	}
+
+}
