@@ -59,7 +59,7 @@ public class AuroraMySqlDialect implements DatabaseDialect {
 			}
 			AuroraReplicaStatus.Row row = new AuroraReplicaStatus.Row(result.getBoolean(1), result.getLong(2));
 			String writer = result.getString(3);
-			return AuroraReplicaStatus.probe(row, () -> identity(writer));
+			return AuroraReplicaStatus.probe(row, () -> writerIdentity(writer));
 		}
 	}
 
@@ -82,7 +82,7 @@ public class AuroraMySqlDialect implements DatabaseDialect {
 	public ClusterIdentity identity(Connection connection) throws SQLException {
 		try (Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery(IDENTITY)) {
-			ClusterIdentity identity = result.next() ? identity(result.getString(1)) : null;
+			ClusterIdentity identity = result.next() ? writerIdentity(result.getString(1)) : null;
 			if (identity == null) {
 				throw new SQLException("No writer in information_schema.replica_host_status");
 			}
@@ -93,7 +93,7 @@ public class AuroraMySqlDialect implements DatabaseDialect {
 	/**
 	 * The cluster's identity from its writer instance's name, or {@code null} without one.
 	 */
-	static @Nullable ClusterIdentity identity(@Nullable String writerServerId) {
+	static @Nullable ClusterIdentity writerIdentity(@Nullable String writerServerId) {
 		if (writerServerId == null || writerServerId.isEmpty()) {
 			return null;
 		}

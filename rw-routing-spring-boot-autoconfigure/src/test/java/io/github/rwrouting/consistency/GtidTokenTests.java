@@ -5,12 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.rwrouting.topology.GtidPosition;
+import io.github.rwrouting.topology.MySqlGtidSet;
+import io.github.rwrouting.topology.ReplicationPosition;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tokens whose positions are MariaDB GTID sets: monotonic merging per domain, and their encoding.
+ * Tokens whose positions are MariaDB GTID positions or MySQL GTID sets: monotonic merging, their
+ * encoding, and the cap on a MySQL set.
  */
 class GtidTokenTests {
 
@@ -96,6 +99,85 @@ class GtidTokenTests {
 			entries.add(new ConsistencyToken.Entry(cluster, 1, position.sequenceSum(), NOW, position));
 		}
 		ConsistencyToken token = new ConsistencyToken(entries, NOW + 60_000);
+		assertThat(this.codec.decode(this.codec.encode(token), NOW).token()).isEqualTo(token);
+	}
+
+	private static final String UUID_A = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+
+	private static final String UUID_B = "5c2a63a1-7a0a-11ee-8a4e-0242ac120002";
+
+	private static ConsistencyToken.Entry setEntry(int writer, String gtidSet, long commitTime) {
+		return ConsistencyToken.Entry.of(CLUSTER, ReplicationPosition.ofGtidSet(writer, MySqlGtidSet.parse(gtidSet)),
+				commitTime);
+	}
+
+	@Test
+	void writesOfOneMySqlWriterJoinTheirSetsAndNeverMoveBack() {
+		ConsistencyToken token = new ConsistencyToken(List.of(setEntry(1, UUID_A + ":1-10", NOW)), NOW + 1000);
+		ConsistencyToken joined = token.advance(setEntry(1, UUID_A + ":1-12," + UUID_B + ":1-3", NOW + 1), NOW + 2000);
+		assertThat(joined.entryFor(CLUSTER).gtidSet()).hasToString(UUID_A + ":1-12," + UUID_B + ":1-3");
+		assertThat(joined.entryFor(CLUSTER).position()).isEqualTo(15);
+		ConsistencyToken older = joined.advance(setEntry(1, UUID_A + ":1-5", NOW + 2), NOW + 2000);
+		assertThat(older.entryFor(CLUSTER).gtidSet()).as("never moves back")
+			.hasToString(UUID_A + ":1-12," + UUID_B + ":1-3");
+		assertThat(older.entryFor(CLUSTER).commitTimeMillis()).isEqualTo(NOW + 2);
+		ConsistencyToken otherWriter = older.advance(setEntry(2, UUID_B + ":1-4", NOW + 3), NOW + 2000);
+		assertThat(otherWriter.entryFor(CLUSTER)).as("another writer's newer write replaces it")
+			.isEqualTo(setEntry(2, UUID_B + ":1-4", NOW + 3));
+	}
+
+	@Test
+	void aTokenWithAMySqlSetRoundTripsAsV2BesideOtherEntries() {
+		ConsistencyToken token = new ConsistencyToken(List.of(setEntry(-7, UUID_A + ":1-100:200-300," + UUID_B + ":9", NOW),
+				entry(1, "0-1-10", NOW), new ConsistencyToken.Entry(7710841469789910806L, 1, 28_860_672L, NOW - 5)),
+				NOW + 60_000);
+		String encoded = this.codec.encode(token);
+		assertThat(encoded).startsWith("v2.");
+		ConsistencyTokenCodec.Decoded decoded = this.codec.decode(encoded, NOW);
+		assertThat(decoded.rejection()).isNull();
+		assertThat(decoded.token()).isEqualTo(token);
+		String oneSource = this.codec
+			.encode(new ConsistencyToken(List.of(setEntry(1, UUID_A + ":1-1000000", NOW)), NOW + 60_000));
+		String postgres = this.codec.encode(
+				new ConsistencyToken(List.of(new ConsistencyToken.Entry(CLUSTER, 1, 10, NOW)), NOW + 60_000));
+		System.out.printf("token length: MySQL one source, one interval %d chars%n", oneSource.length());
+		// The source's UUID and one interval: 34 bytes more than a PostgreSQL entry's position.
+		assertThat(oneSource.length()).isLessThanOrEqualTo(postgres.length() + 40);
+	}
+
+	@Test
+	void aSetLargerThanTheCapIsCheckedByCommitTimeOnly() {
+		StringBuilder sources = new StringBuilder();
+		for (int i = 0; i < 8; i++) {
+			sources.append((i > 0) ? "," : "").append(String.format("%08x-0000-0000-0000-000000000000:1-5", i + 1));
+		}
+		MySqlGtidSet large = MySqlGtidSet.parse(sources.toString());
+		assertThat(large.encodedBytes()).isGreaterThan(ConsistencyToken.MAX_GTID_SET_BYTES);
+		ConsistencyToken.Entry entry = setEntry(1, sources.toString(), NOW);
+		assertThat(entry).isEqualTo(new ConsistencyToken.Entry(CLUSTER, 1, -1, NOW));
+		// Seven sources fit; joined with an eighth they do not: commit time only, the later one.
+		String seven = sources.substring(0, sources.lastIndexOf(","));
+		ConsistencyToken token = new ConsistencyToken(List.of(setEntry(1, seven, NOW)), NOW + 1000);
+		assertThat(token.entryFor(CLUSTER).gtidSet()).isNotNull();
+		ConsistencyToken overflow = token.advance(setEntry(1, sources.substring(sources.lastIndexOf(",") + 1), NOW + 4),
+				NOW + 1000);
+		assertThat(overflow.entryFor(CLUSTER)).isEqualTo(new ConsistencyToken.Entry(CLUSTER, 1, -1, NOW + 4));
+		assertThat(this.codec.decode(this.codec.encode(overflow), NOW).token()).isEqualTo(overflow);
+	}
+
+	@Test
+	void sixteenEntriesOfTheLargestSetFit() {
+		StringBuilder sources = new StringBuilder();
+		for (int i = 0; i < 7; i++) {
+			sources.append((i > 0) ? "," : "").append(String.format("%08x-0000-0000-0000-000000000000:1-5", i + 1));
+		}
+		List<ConsistencyToken.Entry> entries = new ArrayList<>();
+		for (int cluster = 1; cluster <= ConsistencyToken.MAX_ENTRIES; cluster++) {
+			entries.add(ConsistencyToken.Entry.of(cluster,
+					ReplicationPosition.ofGtidSet(1, MySqlGtidSet.parse(sources.toString())), NOW));
+		}
+		ConsistencyToken token = new ConsistencyToken(entries, NOW + 60_000);
+		assertThat(token.entries()).allSatisfy((entry) -> assertThat(entry.gtidSet()).isNotNull());
 		assertThat(this.codec.decode(this.codec.encode(token), NOW).token()).isEqualTo(token);
 	}
 
