@@ -53,7 +53,7 @@ public class RwRoutingProperties {
 
 	/**
 	 * SQL dialect of the cluster for monitoring: "auto" (detected), "postgresql",
-	 * "aurora-postgresql" or "mariadb" (preview).
+	 * "aurora-postgresql", "mariadb" (preview), "mysql" or "aurora-mysql" (not run against a server).
 	 */
 	private String dialect = "auto";
 
