@@ -46,8 +46,8 @@ public final class DialectResolver {
 	}
 
 	/**
-	 * Whether a JDBC URL is MariaDB Connector/J's: taken to reach MariaDB (a MySQL server behind it
-	 * needs {@code rw-routing.dialect=mysql}).
+	 * Whether a JDBC URL is MariaDB Connector/J's: taken to reach MariaDB until the monitor asks the
+	 * server ({@link #detect}), which finds MySQL or Aurora MySQL behind it too.
 	 */
 	private static boolean isMariaDb(@Nullable String jdbcUrl) {
 		return jdbcUrl != null && jdbcUrl.startsWith("jdbc:mariadb:");
