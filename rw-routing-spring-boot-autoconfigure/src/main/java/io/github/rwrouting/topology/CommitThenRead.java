@@ -27,7 +27,7 @@ final class CommitThenRead {
 
 	private final String commitThenSelect;
 
-	private final PostgresDialect.RowReader<ReplicationPosition> reader;
+	private final PositionReader reader;
 
 	private volatile boolean multiQueries = true;
 
@@ -36,7 +36,7 @@ final class CommitThenRead {
 	 * connection
 	 * @param reader reads the position from the query's row
 	 */
-	CommitThenRead(String select, PostgresDialect.RowReader<ReplicationPosition> reader) {
+	CommitThenRead(String select, PositionReader reader) {
 		this.select = select;
 		// Sent as one query: the server finishes COMMIT before it runs the SELECT.
 		this.commitThenSelect = "COMMIT; " + select;
@@ -109,6 +109,16 @@ final class CommitThenRead {
 	 */
 	boolean readsPositionWithCommit() {
 		return this.multiQueries;
+	}
+
+	/**
+	 * Reads the commit position from the current row of the query's result.
+	 */
+	@FunctionalInterface
+	interface PositionReader {
+
+		ReplicationPosition read(ResultSet result) throws SQLException;
+
 	}
 
 }
