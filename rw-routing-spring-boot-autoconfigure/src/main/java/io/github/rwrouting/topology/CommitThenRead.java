@@ -74,6 +74,12 @@ final class CommitThenRead {
 			}
 		}
 		catch (SQLException ex) {
+			if (ex.getErrorCode() == MySqlFamily.UNKNOWN_SYSTEM_VARIABLE) {
+				// The COMMIT ran, the SELECT named a variable this server lacks: another server of the
+				// family than the dialect (before the monitor asked it). No position, no failure.
+				connection.commit();
+				return ReplicationPosition.UNKNOWN;
+			}
 			if (ex.getErrorCode() != PARSE_ERROR) {
 				throw ex;
 			}
@@ -97,6 +103,13 @@ final class CommitThenRead {
 		// connection goes back to its pool with none open.
 		try {
 			return read(connection);
+		}
+		catch (SQLException ex) {
+			if (ex.getErrorCode() == MySqlFamily.UNKNOWN_SYSTEM_VARIABLE) {
+				// Another server of the family than the dialect: the commit stands, without a position.
+				return ReplicationPosition.UNKNOWN;
+			}
+			throw ex;
 		}
 		finally {
 			connection.commit();

@@ -14,6 +14,7 @@ import io.github.rwrouting.topology.DialectResolver;
 import io.github.rwrouting.topology.DialectType;
 import io.github.rwrouting.topology.GtidPosition;
 import io.github.rwrouting.topology.MariaDbDialect;
+import io.github.rwrouting.topology.MySqlDialect;
 import io.github.rwrouting.topology.NodeProbe;
 import io.github.rwrouting.topology.NodeRole;
 import io.github.rwrouting.topology.ReplicationPosition;
@@ -106,6 +107,35 @@ class MariaDbDialectIntegrationTests {
 			finally {
 				replica.resumeReplay();
 			}
+		}
+	}
+
+	@Test
+	void theMySqlDialectOnMariaDbCommitsWithoutAPositionAndWithoutAFailure() throws SQLException {
+		// What a jdbc:mariadb: URL to MySQL looks like before the monitor asked the server, the other
+		// way round: the SELECT after COMMIT names variables the server lacks (@@gtid_executed).
+		for (String flags : new String[] { "?allowMultiQueries=true", "" }) {
+			MySqlDialect mysql = new MySqlDialect();
+			try (Connection connection = DriverManager.getConnection(cluster.primary().jdbcUrl() + flags,
+					cluster.username(), cluster.password());
+					Statement statement = connection.createStatement()) {
+				connection.setAutoCommit(false);
+				statement.executeUpdate("insert into items (domain) values (7)");
+				String before = cluster.primary().gtidPosition();
+				assertThat(mysql.commitWithPosition(connection)).as(flags).isEqualTo(ReplicationPosition.UNKNOWN);
+				assertThat(cluster.primary().gtidPosition()).as("committed").isNotEqualTo(before);
+				assertThat(connection.getAutoCommit()).isFalse();
+				try (ResultSet result = statement.executeQuery("select @@in_transaction")) {
+					result.next();
+					assertThat(result.getInt(1)).as("no transaction left open").isZero();
+				}
+				connection.rollback();
+			}
+		}
+		try (Connection primary = application(cluster.primary()); Statement statement = primary.createStatement();
+				ResultSet result = statement.executeQuery("select count(*) from items where domain = 7")) {
+			result.next();
+			assertThat(result.getInt(1)).isEqualTo(2);
 		}
 	}
 
