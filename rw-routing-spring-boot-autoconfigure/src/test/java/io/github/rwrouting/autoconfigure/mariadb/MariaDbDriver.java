@@ -26,9 +26,12 @@ enum MariaDbDriver {
 
 	/**
 	 * MySQL Connector/J against MariaDB: {@code jdbc:mysql:} URLs need {@code rw-routing.dialect}
-	 * until the dialect is detected from the server.
+	 * until the dialect is detected from the server. Hibernate needs its dialect named: it cannot
+	 * read the database's metadata through this driver ({@code getSQLKeywords()} asks for
+	 * {@code information_schema.KEYWORDS.RESERVED}, a MySQL column MariaDB does not have).
 	 */
-	MYSQL("jdbc:mysql:", "?allowMultiQueries=true", "rw-routing.dialect=mariadb");
+	MYSQL("jdbc:mysql:", "?allowMultiQueries=true", "rw-routing.dialect=mariadb",
+			"spring.jpa.database-platform=org.hibernate.dialect.MariaDBDialect");
 
 	private final String scheme;
 
