@@ -215,17 +215,17 @@ class RoutedStatement<S extends Statement> implements Statement {
 		if (ex instanceof ReaderPromotedException) {
 			return moveTo(this.connection.readerLeftRecovery());
 		}
-		if (FailoverExceptions.READ_ONLY_SQL_TRANSACTION.equals(ex.getSQLState())) {
-			if (!current.isReader()) {
-				if (this.connection.writerDemoted()) {
-					throw new WriterDemotedException(current.poolName(), ex);
-				}
-				throw ex;
-			}
+		if (current.isReader() && RoutedStatements.isWriteRefused(ex)) {
 			if (!this.routedAlone) {
 				throw RoutedStatements.writeRefused(ex, current, this.nonTransactional);
 			}
 			return writeRefused(ex, current);
+		}
+		if (FailoverExceptions.READ_ONLY_SQL_TRANSACTION.equals(ex.getSQLState())) {
+			if (this.connection.writerDemoted()) {
+				throw new WriterDemotedException(current.poolName(), ex);
+			}
+			throw ex;
 		}
 		if (this.recording && current.isReader() && FailoverExceptions.isConnectionFailure(ex)) {
 			Connection writer = this.connection.readerFailed(ex);

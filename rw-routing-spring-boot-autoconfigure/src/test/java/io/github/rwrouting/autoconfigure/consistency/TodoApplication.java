@@ -21,7 +21,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * A small service for the consistency tests: writes, reads, a call to a second instance, and an
- * {@code @Async} hop.
+ * {@code @Async} hop. {@code todos.on-replica-sql} is the query answering whether a connection is
+ * on a replica (PostgreSQL's by default).
  */
 @SpringBootApplication
 @EnableAsync
@@ -37,8 +38,11 @@ public class TodoApplication {
 
 		private final JdbcClient jdbc;
 
-		TodoService(JdbcClient jdbc) {
+		private final String onReplicaSql;
+
+		TodoService(JdbcClient jdbc, @Value("${todos.on-replica-sql:select pg_is_in_recovery()}") String onReplicaSql) {
 			this.jdbc = jdbc;
+			this.onReplicaSql = onReplicaSql;
 		}
 
 		@Transactional
@@ -53,7 +57,7 @@ public class TodoApplication {
 
 		@Transactional(readOnly = true)
 		public boolean readsFromReplica() {
-			return this.jdbc.sql("select pg_is_in_recovery()").query(Boolean.class).single();
+			return this.jdbc.sql(this.onReplicaSql).query(Boolean.class).single();
 		}
 
 	}
