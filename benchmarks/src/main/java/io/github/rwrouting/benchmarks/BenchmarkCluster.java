@@ -1,0 +1,110 @@
+package io.github.rwrouting.benchmarks;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Locale;
+
+import io.github.rwrouting.topology.DatabaseDialect;
+
+/**
+ * What the benchmarks need from a real replicated database, whichever it is: a primary and one replica started
+ * for the run, their URLs and users, the SQL that differs between PostgreSQL and MariaDB, and a way to make the
+ * replica lag. {@link #start(String, int)} picks the implementation from the {@code --database} option.
+ */
+interface BenchmarkCluster extends AutoCloseable {
+
+	/** The {@code --database} values, the first the default. */
+	String DATABASES = "postgresql or mariadb";
+
+	/**
+	 * Start a primary and one replica.
+	 * @param database {@code postgresql} or {@code mariadb}
+	 * @param maxConnections the servers' connection limit
+	 * @return the running cluster
+	 */
+	static BenchmarkCluster start(String database, int maxConnections) {
+		return switch (database.toLowerCase(Locale.ROOT)) {
+			case "postgresql", "postgres" -> PostgresBenchmarkCluster.start(maxConnections);
+			case "mariadb" -> MariaDbBenchmarkCluster.start(maxConnections);
+			default -> throw new IllegalArgumentException("--database: unknown database '" + database + "' ("
+					+ DATABASES + ")");
+		};
+	}
+
+	/**
+	 * Finds {@code --database NAME} or {@code --database=NAME} in a command line.
+	 * @param args the command line
+	 * @return the named database, {@code postgresql} when the option is absent
+	 */
+	static String databaseOption(String[] args) {
+		for (int i = 0; i < args.length; i++) {
+			if (args[i].startsWith("--database=")) {
+				return args[i].substring("--database=".length());
+			}
+			if (args[i].equals("--database")) {
+				if (i + 1 >= args.length) {
+					throw new IllegalArgumentException("--database needs a value (" + DATABASES + ")");
+				}
+				return args[i + 1];
+			}
+		}
+		return "postgresql";
+	}
+
+	/** @return e.g. {@code PostgreSQL 18.6, primary + 1 streaming hot standby ...}: what runs, with its settings */
+	String describe() throws SQLException;
+
+	/** @return the primary's JDBC URL as the application's writer uses it */
+	String writerUrl();
+
+	/** @return the replica's JDBC URL */
+	String readerUrl();
+
+	String username();
+
+	String password();
+
+	/** @return the routing's dialect for these servers, for benchmarks that build the routing by hand */
+	DatabaseDialect dialect();
+
+	/** @return a new superuser connection to the primary's benchmark database */
+	Connection connectPrimary() throws SQLException;
+
+	/** @return a new superuser connection to the replica's benchmark database */
+	Connection connectReplica() throws SQLException;
+
+	/** @return the statements creating table {@code events (id, client int, seq int, payload text)} */
+	String[] createEventsTable();
+
+	/**
+	 * @return a query with parameters client and seq, answering whether that row exists (boolean) and whether the
+	 * server is a replica (boolean)
+	 */
+	String readEventAndRole();
+
+	/** @return a query run on the primary right after a commit: its position (text), covering that commit */
+	String writePosition();
+
+	/**
+	 * @return a query run on the replica with parameters position, client and seq: its replay position (text),
+	 * whether it has replayed the position (boolean), whether the row is visible (boolean)
+	 */
+	String replayCheck();
+
+	/** @return how {@link #setLag} makes the replica lag, for the printed settings */
+	String lagMethod();
+
+	/**
+	 * Make the replica lag about this much behind the primary from now on, {@link Duration#ZERO} for none. Returns
+	 * once the change is in effect.
+	 * @param lag the lag
+	 */
+	void setLag(Duration lag);
+
+	void awaitReplicaCaughtUp(Duration timeout);
+
+	@Override
+	void close();
+
+}
