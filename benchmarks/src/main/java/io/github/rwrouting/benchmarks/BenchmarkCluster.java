@@ -24,9 +24,23 @@ interface BenchmarkCluster extends AutoCloseable {
 	 * @return the running cluster
 	 */
 	static BenchmarkCluster start(String database, int maxConnections) {
+		return start(database, 1, false, maxConnections);
+	}
+
+	/**
+	 * Start a primary and replicas.
+	 * @param database {@code postgresql} or {@code mariadb}
+	 * @param replicas how many
+	 * @param synchronousReplica whether the primary acknowledges a commit only once {@code replica1} has it
+	 * (PostgreSQL: a synchronous standby; MariaDB: semi-synchronous replication to {@code replica1})
+	 * @param maxConnections the servers' connection limit
+	 * @return the running cluster
+	 */
+	static BenchmarkCluster start(String database, int replicas, boolean synchronousReplica, int maxConnections) {
 		return switch (database.toLowerCase(Locale.ROOT)) {
-			case "postgresql", "postgres" -> PostgresBenchmarkCluster.start(maxConnections);
-			case "mariadb" -> MariaDbBenchmarkCluster.start(maxConnections);
+			case "postgresql", "postgres" -> PostgresBenchmarkCluster.start(replicas, synchronousReplica,
+					maxConnections);
+			case "mariadb" -> MariaDbBenchmarkCluster.start(replicas, synchronousReplica, maxConnections);
 			default -> throw new IllegalArgumentException("--database: unknown database '" + database + "' ("
 					+ DATABASES + ")");
 		};
@@ -59,7 +73,29 @@ interface BenchmarkCluster extends AutoCloseable {
 	String writerUrl();
 
 	/** @return the replica's JDBC URL */
-	String readerUrl();
+	default String readerUrl() {
+		return readerUrl(1, 0);
+	}
+
+	/**
+	 * @param replica the replica's number, from 1
+	 * @param socketTimeoutSeconds how long a read waits for the server, 0 for the driver's default (none)
+	 * @return the replica's JDBC URL
+	 */
+	String readerUrl(int replica, int socketTimeoutSeconds);
+
+	/**
+	 * A writer URL that follows a promotion: both the primary and {@code replica1}, the writable one wins.
+	 * @param timeoutSeconds the connect and socket timeouts
+	 * @return the multi-host JDBC URL
+	 */
+	String failoverWriterUrl(int timeoutSeconds);
+
+	/** @param replica the replica's number, from 1 @return its port */
+	int replicaPort(int replica);
+
+	/** @return a query answering the port of the server it runs on (an int) */
+	String serverPortQuery();
 
 	String username();
 
@@ -72,10 +108,15 @@ interface BenchmarkCluster extends AutoCloseable {
 	Connection connectPrimary() throws SQLException;
 
 	/** @return a new superuser connection to the replica's benchmark database */
-	Connection connectReplica() throws SQLException;
+	default Connection connectReplica() throws SQLException {
+		return connectReplica(1);
+	}
 
-	/** @return the statements creating table {@code events (id, client int, seq int, payload text)} */
-	String[] createEventsTable();
+	/** @param replica the replica's number, from 1 @return a new superuser connection to its benchmark database */
+	Connection connectReplica(int replica) throws SQLException;
+
+	/** @return the column definition of a generated {@code bigint} primary key {@code id} */
+	String idColumn();
 
 	/**
 	 * @return a query with parameters client and seq, answering whether that row exists (boolean) and whether the
@@ -103,6 +144,18 @@ interface BenchmarkCluster extends AutoCloseable {
 	void setLag(Duration lag);
 
 	void awaitReplicaCaughtUp(Duration timeout);
+
+	/** Kill the primary's server process (SIGKILL). */
+	void killPrimary();
+
+	/** Stop the primary's server process (SIGSTOP): it keeps its connections but answers nothing. */
+	void freezePrimary();
+
+	/** Let a frozen primary run again (before closing the cluster); nothing when it is not frozen. */
+	void thawPrimary();
+
+	/** @param replica the replica to promote to primary, from 1 */
+	void promote(int replica);
 
 	@Override
 	void close();

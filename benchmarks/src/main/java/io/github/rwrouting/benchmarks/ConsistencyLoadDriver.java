@@ -124,9 +124,9 @@ public final class ConsistencyLoadDriver {
 
 	private static void createTable(BenchmarkCluster cluster) throws SQLException {
 		try (Connection connection = cluster.connectPrimary(); Statement statement = connection.createStatement()) {
-			for (String sql : cluster.createEventsTable()) {
-				statement.execute(sql);
-			}
+			statement.execute("create table events (" + cluster.idColumn() + ", client int not null, "
+					+ "seq int not null, payload text not null)");
+			statement.execute("create unique index events_client_seq on events (client, seq)");
 		}
 	}
 

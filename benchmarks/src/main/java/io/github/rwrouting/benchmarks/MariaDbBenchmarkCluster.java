@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import io.github.rwrouting.test.MariaDbCluster;
 import io.github.rwrouting.test.MariaDbNode;
@@ -34,11 +35,56 @@ final class MariaDbBenchmarkCluster implements BenchmarkCluster {
 		this.gateThread.start();
 	}
 
-	static MariaDbBenchmarkCluster start(int maxConnections) {
-		return new MariaDbBenchmarkCluster(MariaDbCluster.builder()
-			.replicas(1)
+	static MariaDbBenchmarkCluster start(int replicas, boolean synchronousReplica, int maxConnections) {
+		MariaDbCluster cluster = MariaDbCluster.builder()
+			.replicas(replicas)
 			.setting("max_connections", Integer.toString(maxConnections))
-			.start());
+			.start();
+		try {
+			if (synchronousReplica) {
+				semiSynchronous(cluster.primary(), cluster.replica(1));
+			}
+			return new MariaDbBenchmarkCluster(cluster);
+		}
+		catch (SQLException | RuntimeException ex) {
+			cluster.close();
+			throw new IllegalStateException("Could not set up semi-synchronous replication", ex);
+		}
+	}
+
+	/**
+	 * The primary acknowledges a commit only once {@code replica1} has received it (built into MariaDB since
+	 * 10.3): {@code AFTER_SYNC}, so no other session sees a commit that the replica might not have, and a timeout
+	 * long enough that it does not silently fall back to asynchronous replication during the drill.
+	 */
+	private static void semiSynchronous(MariaDbNode primary, MariaDbNode replica) throws SQLException {
+		try (Connection connection = primary.connect(); Statement statement = connection.createStatement()) {
+			statement.execute("SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC");
+			statement.execute("SET GLOBAL rpl_semi_sync_master_timeout = 60000");
+			statement.execute("SET GLOBAL rpl_semi_sync_master_enabled = ON");
+		}
+		try (Connection connection = replica.connect(); Statement statement = connection.createStatement()) {
+			statement.execute("SET GLOBAL rpl_semi_sync_slave_enabled = ON");
+			// the IO thread tells the primary that it acknowledges when it (re)connects
+			statement.execute("STOP SLAVE IO_THREAD");
+			statement.execute("START SLAVE IO_THREAD");
+		}
+		long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
+		try (Connection connection = primary.connect(); Statement statement = connection.createStatement()) {
+			while (true) {
+				try (ResultSet rs = statement.executeQuery("SELECT variable_value FROM information_schema.global_status"
+						+ " WHERE variable_name = 'RPL_SEMI_SYNC_MASTER_CLIENTS'")) {
+					if (rs.next() && rs.getInt(1) == 1) {
+						return;
+					}
+				}
+				if (System.nanoTime() - deadline > 0) {
+					throw new IllegalStateException(replica.name() + " did not connect as a semi-synchronous replica"
+							+ " within " + CATCH_UP_TIMEOUT);
+				}
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+			}
+		}
 	}
 
 	@Override
@@ -47,13 +93,17 @@ final class MariaDbBenchmarkCluster implements BenchmarkCluster {
 				Statement statement = connection.createStatement();
 				ResultSet rs = statement.executeQuery("select @@version, @@sync_binlog, "
 						+ "@@innodb_flush_log_at_trx_commit, @@max_connections, @@innodb_buffer_pool_size, "
-						+ "@@binlog_format, @@gtid_strict_mode")) {
+						+ "@@binlog_format, @@gtid_strict_mode, @@rpl_semi_sync_master_enabled")) {
 			rs.next();
-			return String.format("MariaDB %s, primary + 1 GTID replica on 127.0.0.1 (same machine), asynchronous "
-					+ "replication, binlog_format=%s, gtid_strict_mode=%s, sync_binlog=%s, "
-					+ "innodb_flush_log_at_trx_commit=%s, max_connections=%s, innodb_buffer_pool_size=%d MiB",
-					rs.getString(1), rs.getString(6), rs.getString(7), rs.getString(2), rs.getString(3),
-					rs.getString(4), rs.getLong(5) / (1024 * 1024));
+			int replicas = this.cluster.replicas().size();
+			return String.format("MariaDB %s, primary + %d GTID replica%s on 127.0.0.1 (same machine), %s, "
+					+ "binlog_format=%s, gtid_strict_mode=%s, sync_binlog=%s, innodb_flush_log_at_trx_commit=%s, "
+					+ "max_connections=%s, innodb_buffer_pool_size=%d MiB", rs.getString(1), replicas,
+					(replicas > 1) ? "s" : "",
+					rs.getBoolean(8) ? "replica1 semi-synchronous (AFTER_SYNC), the others asynchronous"
+							: "asynchronous replication",
+					rs.getString(6), rs.getString(7), rs.getString(2), rs.getString(3), rs.getString(4),
+					rs.getLong(5) / (1024 * 1024));
 		}
 	}
 
@@ -64,8 +114,29 @@ final class MariaDbBenchmarkCluster implements BenchmarkCluster {
 	}
 
 	@Override
-	public String readerUrl() {
-		return this.cluster.replica(1).jdbcUrl();
+	public String readerUrl(int replica, int socketTimeoutSeconds) {
+		String url = this.cluster.replica(replica).jdbcUrl();
+		return (socketTimeoutSeconds > 0) ? url + "?socketTimeout=" + socketTimeoutSeconds * 1000 : url;
+	}
+
+	@Override
+	public String failoverWriterUrl(int timeoutSeconds) {
+		// sequential: the first host that accepts; a read-only one refuses writes with error 1290
+		MariaDbNode primary = this.cluster.primary();
+		MariaDbNode promoted = this.cluster.replica(1);
+		return "jdbc:mariadb:sequential://" + MariaDbNode.HOST + ":" + primary.port() + "," + MariaDbNode.HOST + ":"
+				+ promoted.port() + "/" + this.cluster.database() + "?allowMultiQueries=true&connectTimeout="
+				+ timeoutSeconds * 1000 + "&socketTimeout=" + timeoutSeconds * 1000;
+	}
+
+	@Override
+	public int replicaPort(int replica) {
+		return this.cluster.replica(replica).port();
+	}
+
+	@Override
+	public String serverPortQuery() {
+		return "select @@port";
 	}
 
 	@Override
@@ -89,14 +160,13 @@ final class MariaDbBenchmarkCluster implements BenchmarkCluster {
 	}
 
 	@Override
-	public Connection connectReplica() throws SQLException {
-		return this.cluster.replica(1).connect();
+	public Connection connectReplica(int replica) throws SQLException {
+		return this.cluster.replica(replica).connect();
 	}
 
 	@Override
-	public String[] createEventsTable() {
-		return new String[] { "create table events (id bigint auto_increment primary key, client int not null, "
-				+ "seq int not null, payload text not null, unique key events_client_seq (client, seq))" };
+	public String idColumn() {
+		return "id bigint auto_increment primary key";
 	}
 
 	@Override
@@ -131,6 +201,29 @@ final class MariaDbBenchmarkCluster implements BenchmarkCluster {
 	@Override
 	public void awaitReplicaCaughtUp(Duration timeout) {
 		this.cluster.awaitReplicasCaughtUp(timeout);
+	}
+
+	@Override
+	public void killPrimary() {
+		this.cluster.primary().kill();
+	}
+
+	@Override
+	public void freezePrimary() {
+		this.cluster.primary().freeze();
+	}
+
+	@Override
+	public void thawPrimary() {
+		MariaDbNode primary = this.cluster.node(MariaDbCluster.PRIMARY_NAME);
+		if (primary.isFrozen()) {
+			primary.thaw();
+		}
+	}
+
+	@Override
+	public void promote(int replica) {
+		this.cluster.replica(replica).promote();
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.time.Duration;
 
 import io.github.rwrouting.test.PostgresCluster;
+import io.github.rwrouting.test.PostgresNode;
 import io.github.rwrouting.topology.DatabaseDialect;
 import io.github.rwrouting.topology.PostgresDialect;
 
@@ -22,9 +23,10 @@ final class PostgresBenchmarkCluster implements BenchmarkCluster {
 		this.cluster = cluster;
 	}
 
-	static PostgresBenchmarkCluster start(int maxConnections) {
+	static PostgresBenchmarkCluster start(int replicas, boolean synchronousReplica, int maxConnections) {
 		return new PostgresBenchmarkCluster(PostgresCluster.builder()
-			.replicas(1)
+			.replicas(replicas)
+			.synchronousStandby(synchronousReplica)
 			.setting("max_connections", Integer.toString(maxConnections))
 			.start());
 	}
@@ -35,12 +37,16 @@ final class PostgresBenchmarkCluster implements BenchmarkCluster {
 				Statement statement = connection.createStatement();
 				ResultSet rs = statement.executeQuery("select current_setting('server_version'), "
 						+ "current_setting('synchronous_commit'), current_setting('fsync'), "
-						+ "current_setting('max_connections'), current_setting('shared_buffers')")) {
+						+ "current_setting('max_connections'), current_setting('shared_buffers'), "
+						+ "current_setting('synchronous_standby_names')")) {
 			rs.next();
-			return String.format("PostgreSQL %s, primary + 1 streaming hot standby on 127.0.0.1 (same machine), "
-					+ "asynchronous replication, synchronous_commit=%s, fsync=%s, max_connections=%s, "
-					+ "shared_buffers=%s", rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-					rs.getString(5));
+			int replicas = this.cluster.replicas().size();
+			return String.format("PostgreSQL %s, primary + %d streaming hot standby%s on 127.0.0.1 (same machine), "
+					+ "%s, synchronous_commit=%s, fsync=%s, max_connections=%s, shared_buffers=%s", rs.getString(1),
+					replicas, (replicas > 1) ? "s" : "",
+					rs.getString(6).isEmpty() ? "asynchronous replication"
+							: "synchronous_standby_names='" + rs.getString(6) + "'",
+					rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
 		}
 	}
 
@@ -50,8 +56,28 @@ final class PostgresBenchmarkCluster implements BenchmarkCluster {
 	}
 
 	@Override
-	public String readerUrl() {
-		return this.cluster.replica(1).jdbcUrl();
+	public String readerUrl(int replica, int socketTimeoutSeconds) {
+		String url = this.cluster.replica(replica).jdbcUrl();
+		return (socketTimeoutSeconds > 0) ? url + "?socketTimeout=" + socketTimeoutSeconds : url;
+	}
+
+	@Override
+	public String failoverWriterUrl(int timeoutSeconds) {
+		PostgresNode primary = this.cluster.primary();
+		PostgresNode promoted = this.cluster.replica(1);
+		return "jdbc:postgresql://" + PostgresNode.HOST + ":" + primary.port() + "," + PostgresNode.HOST + ":"
+				+ promoted.port() + "/" + this.cluster.database() + "?targetServerType=primary&socketTimeout="
+				+ timeoutSeconds + "&connectTimeout=" + timeoutSeconds + "&loginTimeout=" + timeoutSeconds;
+	}
+
+	@Override
+	public int replicaPort(int replica) {
+		return this.cluster.replica(replica).port();
+	}
+
+	@Override
+	public String serverPortQuery() {
+		return "select inet_server_port()";
 	}
 
 	@Override
@@ -75,15 +101,13 @@ final class PostgresBenchmarkCluster implements BenchmarkCluster {
 	}
 
 	@Override
-	public Connection connectReplica() throws SQLException {
-		return this.cluster.replica(1).connect();
+	public Connection connectReplica(int replica) throws SQLException {
+		return this.cluster.replica(replica).connect();
 	}
 
 	@Override
-	public String[] createEventsTable() {
-		return new String[] { "create table events (id bigserial primary key, client int not null, "
-				+ "seq int not null, payload text not null)",
-				"create unique index events_client_seq on events (client, seq)" };
+	public String idColumn() {
+		return "id bigserial primary key";
 	}
 
 	@Override
@@ -118,6 +142,32 @@ final class PostgresBenchmarkCluster implements BenchmarkCluster {
 	@Override
 	public void awaitReplicaCaughtUp(Duration timeout) {
 		this.cluster.awaitReplicasCaughtUp(timeout);
+	}
+
+	@Override
+	public void killPrimary() {
+		this.cluster.primary().kill();
+	}
+
+	@Override
+	public void freezePrimary() {
+		this.cluster.primary().freeze();
+	}
+
+	@Override
+	public void thawPrimary() {
+		thaw(this.cluster.node(PostgresCluster.PRIMARY_NAME));
+	}
+
+	private static void thaw(PostgresNode node) {
+		if (node.isFrozen()) {
+			node.thaw();
+		}
+	}
+
+	@Override
+	public void promote(int replica) {
+		this.cluster.replica(replica).promote();
 	}
 
 	@Override
