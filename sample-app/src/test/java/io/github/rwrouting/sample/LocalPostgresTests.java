@@ -64,6 +64,19 @@ class LocalPostgresTests {
             .contains(LocalDatabaseEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)).isFalse();
     }
 
+    @Test
+    void anUnknownLocalDatabaseFailsTheStartNamingTheProperty() {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources()
+            .addFirst(new MapPropertySource("test", Map.of(LocalDatabaseEnvironmentPostProcessor.DATABASE, "oracle")));
+
+        assertThatExceptionOfType(IllegalStateException.class)
+            .isThrownBy(() -> new LocalDatabaseEnvironmentPostProcessor(new DeferredLogs())
+                .postProcessEnvironment(environment, new SpringApplication(SampleApplication.class)))
+            .withMessage("local-database=oracle is not a local database this sample can start: use postgresql (the"
+                    + " default) or mariadb");
+    }
+
     private static boolean inRecovery(String url) throws SQLException {
         try (Connection connection = DriverManager.getConnection(url, "postgres", "");
                 ResultSet rs = connection.createStatement().executeQuery("select pg_is_in_recovery()")) {
