@@ -94,8 +94,6 @@ interface BenchmarkCluster extends AutoCloseable {
 	/** @param replica the replica's number, from 1 @return its port */
 	int replicaPort(int replica);
 
-	/** @return a query answering the port of the server it runs on (an int) */
-	String serverPortQuery();
 
 	String username();
 
@@ -145,17 +143,30 @@ interface BenchmarkCluster extends AutoCloseable {
 
 	void awaitReplicaCaughtUp(Duration timeout);
 
-	/** Kill the primary's server process (SIGKILL). */
-	void killPrimary();
+	/** @return the node started as the primary (still that one after a promotion) */
+	BenchmarkNode primaryNode();
 
-	/** Stop the primary's server process (SIGSTOP): it keeps its connections but answers nothing. */
-	void freezePrimary();
+	/** @param replica the replica's number, from 1 @return the node started as that replica */
+	BenchmarkNode replicaNode(int replica);
 
-	/** Let a frozen primary run again (before closing the cluster); nothing when it is not frozen. */
-	void thawPrimary();
+	/** @return SQL for the port of the server it runs on (an int) */
+	String serverPortExpression();
 
-	/** @param replica the replica to promote to primary, from 1 */
-	void promote(int replica);
+	/** @return SQL for whether the server it runs on is a replica (a boolean) */
+	String isReplicaExpression();
+
+	/** @return an INSERT of a row with only default values into the table */
+	String insertDefaults(String table);
+
+	/**
+	 * Lock a table on the primary so that writes to it wait, until the returned handle is closed.
+	 * @param table the table
+	 * @return the lock, released by {@code close()}
+	 */
+	AutoCloseable lockTable(String table) throws SQLException;
+
+	/** @return how many statements wait for the {@link #lockTable table lock} on the primary */
+	int waitingForTableLock(String table) throws SQLException;
 
 	@Override
 	void close();

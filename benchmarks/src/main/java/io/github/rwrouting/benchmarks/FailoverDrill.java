@@ -72,12 +72,12 @@ public final class FailoverDrill {
 				CONNECT_TIMEOUT_SECONDS, Runtime.getRuntime().availableProcessors());
 		List<Result> results = new ArrayList<>();
 		results.add(run(database, "kill -9 primary, promote sync standby", (cluster) -> {
-			cluster.killPrimary();
-			cluster.promote(1);
+			cluster.primaryNode().kill();
+			cluster.replicaNode(1).promote();
 		}));
 		results.add(run(database, "SIGSTOP primary, promote sync standby", (cluster) -> {
-			cluster.freezePrimary();
-			cluster.promote(1);
+			cluster.primaryNode().freeze();
+			cluster.replicaNode(1).promote();
 		}));
 		System.out.printf("%n%-38s %14s %13s %10s %11s %12s %10s %6s %9s %9s %9s%n", "drill", "unavailable ms",
 				"longest write", "writes ok", "writes fail", "outcome unk.", "lost acks", "dupes", "reads ok",
@@ -117,11 +117,13 @@ public final class FailoverDrill {
 					"rw-routing.monitor.interval=200ms", "rw-routing.consistency.mode=none",
 					"rw-routing.failover.retry.max-retries=20", "rw-routing.failover.retry.delay=100ms",
 					"rw-routing.failover.retry.max-delay=1s", "logging.level.root=ERROR",
-					"drill.server-port-query=" + cluster.serverPortQuery())) {
+					"drill.server-port-query=select " + cluster.serverPortExpression())) {
 				return drill(name, cluster, context, failover);
 			}
 			finally {
-				cluster.thawPrimary();
+				if (cluster.primaryNode().isFrozen()) {
+					cluster.primaryNode().thaw();
+				}
 			}
 		}
 	}

@@ -135,8 +135,46 @@ final class MariaDbBenchmarkCluster implements BenchmarkCluster {
 	}
 
 	@Override
-	public String serverPortQuery() {
-		return "select @@port";
+	public String serverPortExpression() {
+		return "@@port";
+	}
+
+	@Override
+	public String isReplicaExpression() {
+		return "@@read_only = 1";
+	}
+
+	@Override
+	public String insertDefaults(String table) {
+		return "insert into " + table + " () values ()";
+	}
+
+	@Override
+	public AutoCloseable lockTable(String table) throws SQLException {
+		Connection connection = connectPrimary();
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("lock tables " + table + " write");
+		}
+		catch (SQLException ex) {
+			connection.close();
+			throw ex;
+		}
+		return () -> {
+			try (connection; Statement statement = connection.createStatement()) {
+				statement.execute("unlock tables");
+			}
+		};
+	}
+
+	@Override
+	public int waitingForTableLock(String table) throws SQLException {
+		try (Connection connection = connectPrimary();
+				Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("select count(*) from information_schema.processlist "
+						+ "where state like 'Waiting for table%lock' and info like '%" + table + "%'")) {
+			result.next();
+			return result.getInt(1);
+		}
 	}
 
 	@Override
@@ -204,26 +242,13 @@ final class MariaDbBenchmarkCluster implements BenchmarkCluster {
 	}
 
 	@Override
-	public void killPrimary() {
-		this.cluster.primary().kill();
+	public BenchmarkNode primaryNode() {
+		return new Node(this.cluster.node(MariaDbCluster.PRIMARY_NAME));
 	}
 
 	@Override
-	public void freezePrimary() {
-		this.cluster.primary().freeze();
-	}
-
-	@Override
-	public void thawPrimary() {
-		MariaDbNode primary = this.cluster.node(MariaDbCluster.PRIMARY_NAME);
-		if (primary.isFrozen()) {
-			primary.thaw();
-		}
-	}
-
-	@Override
-	public void promote(int replica) {
-		this.cluster.replica(replica).promote();
+	public BenchmarkNode replicaNode(int replica) {
+		return new Node(this.cluster.replica(replica));
 	}
 
 	@Override
@@ -236,6 +261,55 @@ final class MariaDbBenchmarkCluster implements BenchmarkCluster {
 			Thread.currentThread().interrupt();
 		}
 		this.cluster.close();
+	}
+
+	private record Node(MariaDbNode node) implements BenchmarkNode {
+
+		@Override
+		public String name() {
+			return this.node.name();
+		}
+
+		@Override
+		public int port() {
+			return this.node.port();
+		}
+
+		@Override
+		public Connection connect() throws SQLException {
+			return this.node.connect();
+		}
+
+		@Override
+		public void freeze() {
+			this.node.freeze();
+		}
+
+		@Override
+		public void thaw() {
+			this.node.thaw();
+		}
+
+		@Override
+		public boolean isFrozen() {
+			return this.node.isFrozen();
+		}
+
+		@Override
+		public void kill() {
+			this.node.kill();
+		}
+
+		@Override
+		public void start() {
+			this.node.start();
+		}
+
+		@Override
+		public void promote() {
+			this.node.promote();
+		}
+
 	}
 
 	/**

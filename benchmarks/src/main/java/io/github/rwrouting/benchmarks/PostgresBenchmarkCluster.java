@@ -76,8 +76,49 @@ final class PostgresBenchmarkCluster implements BenchmarkCluster {
 	}
 
 	@Override
-	public String serverPortQuery() {
-		return "select inet_server_port()";
+	public String serverPortExpression() {
+		return "inet_server_port()";
+	}
+
+	@Override
+	public String isReplicaExpression() {
+		return "pg_is_in_recovery()";
+	}
+
+	@Override
+	public String insertDefaults(String table) {
+		return "insert into " + table + " default values";
+	}
+
+	@Override
+	public AutoCloseable lockTable(String table) throws SQLException {
+		Connection connection = connectPrimary();
+		try {
+			connection.setAutoCommit(false);
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("lock table " + table + " in access exclusive mode");
+			}
+		}
+		catch (SQLException ex) {
+			connection.close();
+			throw ex;
+		}
+		return () -> {
+			try (connection) {
+				connection.commit(); // ends the transaction, and the lock with it
+			}
+		};
+	}
+
+	@Override
+	public int waitingForTableLock(String table) throws SQLException {
+		try (Connection connection = connectPrimary();
+				Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("select count(*) from pg_locks where relation = '" + table
+						+ "'::regclass and not granted")) {
+			result.next();
+			return result.getInt(1);
+		}
 	}
 
 	@Override
@@ -145,34 +186,67 @@ final class PostgresBenchmarkCluster implements BenchmarkCluster {
 	}
 
 	@Override
-	public void killPrimary() {
-		this.cluster.primary().kill();
+	public BenchmarkNode primaryNode() {
+		return new Node(this.cluster.node(PostgresCluster.PRIMARY_NAME));
 	}
 
 	@Override
-	public void freezePrimary() {
-		this.cluster.primary().freeze();
-	}
-
-	@Override
-	public void thawPrimary() {
-		thaw(this.cluster.node(PostgresCluster.PRIMARY_NAME));
-	}
-
-	private static void thaw(PostgresNode node) {
-		if (node.isFrozen()) {
-			node.thaw();
-		}
-	}
-
-	@Override
-	public void promote(int replica) {
-		this.cluster.replica(replica).promote();
+	public BenchmarkNode replicaNode(int replica) {
+		return new Node(this.cluster.replica(replica));
 	}
 
 	@Override
 	public void close() {
 		this.cluster.close();
+	}
+
+	private record Node(PostgresNode node) implements BenchmarkNode {
+
+		@Override
+		public String name() {
+			return this.node.name();
+		}
+
+		@Override
+		public int port() {
+			return this.node.port();
+		}
+
+		@Override
+		public Connection connect() throws SQLException {
+			return this.node.connect();
+		}
+
+		@Override
+		public void freeze() {
+			this.node.freeze();
+		}
+
+		@Override
+		public void thaw() {
+			this.node.thaw();
+		}
+
+		@Override
+		public boolean isFrozen() {
+			return this.node.isFrozen();
+		}
+
+		@Override
+		public void kill() {
+			this.node.kill();
+		}
+
+		@Override
+		public void start() {
+			this.node.start();
+		}
+
+		@Override
+		public void promote() {
+			this.node.promote();
+		}
+
 	}
 
 }
