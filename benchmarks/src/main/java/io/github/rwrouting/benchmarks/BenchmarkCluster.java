@@ -3,6 +3,7 @@ package io.github.rwrouting.benchmarks;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 import io.github.rwrouting.topology.DatabaseDialect;
@@ -37,13 +38,22 @@ interface BenchmarkCluster extends AutoCloseable {
 	 * @return the running cluster
 	 */
 	static BenchmarkCluster start(String database, int replicas, boolean synchronousReplica, int maxConnections) {
-		return switch (database.toLowerCase(Locale.ROOT)) {
-			case "postgresql", "postgres" -> PostgresBenchmarkCluster.start(replicas, synchronousReplica,
-					maxConnections);
-			case "mariadb" -> MariaDbBenchmarkCluster.start(replicas, synchronousReplica, maxConnections);
-			default -> throw new IllegalArgumentException("--database: unknown database '" + database + "' ("
-					+ DATABASES + ")");
-		};
+		if (checkDatabase(database).equalsIgnoreCase("mariadb")) {
+			return MariaDbBenchmarkCluster.start(replicas, synchronousReplica, maxConnections);
+		}
+		return PostgresBenchmarkCluster.start(replicas, synchronousReplica, maxConnections);
+	}
+
+	/**
+	 * @param database a {@code --database} value
+	 * @return the value, when it names a database the benchmarks can start
+	 * @throws IllegalArgumentException otherwise
+	 */
+	static String checkDatabase(String database) {
+		if (!List.of("postgresql", "postgres", "mariadb").contains(database.toLowerCase(Locale.ROOT))) {
+			throw new IllegalArgumentException("--database: unknown database '" + database + "' (" + DATABASES + ")");
+		}
+		return database;
 	}
 
 	/**
@@ -54,13 +64,13 @@ interface BenchmarkCluster extends AutoCloseable {
 	static String databaseOption(String[] args) {
 		for (int i = 0; i < args.length; i++) {
 			if (args[i].startsWith("--database=")) {
-				return args[i].substring("--database=".length());
+				return checkDatabase(args[i].substring("--database=".length()));
 			}
 			if (args[i].equals("--database")) {
 				if (i + 1 >= args.length) {
 					throw new IllegalArgumentException("--database needs a value (" + DATABASES + ")");
 				}
-				return args[i + 1];
+				return checkDatabase(args[i + 1]);
 			}
 		}
 		return "postgresql";

@@ -85,11 +85,7 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 						}
 						value = args[++i];
 					}
-					if (!List.of("postgresql", "postgres", "mariadb").contains(value.toLowerCase(Locale.ROOT))) {
-						throw new IllegalArgumentException("--database: unknown database '" + value + "' ("
-								+ BenchmarkCluster.DATABASES + ")");
-					}
-					database = value;
+					database = BenchmarkCluster.checkDatabase(value);
 				}
 				case "--clients", "--seconds", "--warmup", "--seed", "--max-wait", "--rate", "--read-delay" -> {
 					if (value == null) {

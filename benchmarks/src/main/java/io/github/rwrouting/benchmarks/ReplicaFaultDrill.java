@@ -606,7 +606,7 @@ public final class ReplicaFaultDrill {
 					case "--readers" -> readers = number(name, value, 1, 64);
 					case "--writers" -> writers = number(name, value, 1, 16);
 					case "--faults" -> faults = faults(value);
-					case "--database" -> database = value;
+					case "--database" -> database = BenchmarkCluster.checkDatabase(value);
 					default -> throw new IllegalArgumentException("unknown option " + args[i]);
 				}
 			}
