@@ -5,7 +5,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -21,7 +20,6 @@ import io.github.rwrouting.autoconfigure.RwRoutingProperties;
 import io.github.rwrouting.consistency.ConsistencyContext;
 import io.github.rwrouting.consistency.ConsistencyMode;
 import io.github.rwrouting.metrics.RoutingMetrics;
-import io.github.rwrouting.test.PostgresCluster;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -102,10 +100,7 @@ public final class ConsistencyLoadDriver {
 	private void run() throws Exception {
 		// Per node: its pool, one probe connection per client, the monitor's and the lag injector's.
 		int maxConnections = Math.max(100, poolSize() + this.options.clients() + 20);
-		try (PostgresCluster cluster = PostgresCluster.builder()
-			.replicas(1)
-			.setting("max_connections", Integer.toString(maxConnections))
-			.start()) {
+		try (BenchmarkCluster cluster = BenchmarkCluster.start(this.options.database(), maxConnections)) {
 			createTable(cluster);
 			printSettings(cluster);
 			List<ModeResult> results = new ArrayList<>();
@@ -127,9 +122,9 @@ public final class ConsistencyLoadDriver {
 		return this.options.clients() + 2;
 	}
 
-	private static void createTable(PostgresCluster cluster) throws SQLException {
-		try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
-			statement.execute("create table events (id bigserial primary key, client int not null, "
+	private static void createTable(BenchmarkCluster cluster) throws SQLException {
+		try (Connection connection = cluster.connectPrimary(); Statement statement = connection.createStatement()) {
+			statement.execute("create table events (" + cluster.idColumn() + ", client int not null, "
 					+ "seq int not null, payload text not null)");
 			statement.execute("create unique index events_client_seq on events (client, seq)");
 		}
@@ -138,15 +133,15 @@ public final class ConsistencyLoadDriver {
 	/**
 	 * Every mode starts from the same state: no apply delay, an empty table, a replica caught up.
 	 */
-	private static void resetReplica(PostgresCluster cluster) throws SQLException {
-		cluster.replica(1).setApplyDelay(Duration.ZERO);
-		try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
+	private static void resetReplica(BenchmarkCluster cluster) throws SQLException {
+		cluster.setLag(Duration.ZERO);
+		try (Connection connection = cluster.connectPrimary(); Statement statement = connection.createStatement()) {
 			statement.execute("truncate events");
 		}
-		cluster.awaitReplicasCaughtUp(CATCH_UP_TIMEOUT);
+		cluster.awaitReplicaCaughtUp(CATCH_UP_TIMEOUT);
 	}
 
-	private ModeResult runMode(PostgresCluster cluster, ConsistencyMode mode) throws Exception {
+	private ModeResult runMode(BenchmarkCluster cluster, ConsistencyMode mode) throws Exception {
 		String modeName = modeName(mode);
 		System.out.printf("%s: warm-up %d s, then %d s measured ...%n", modeName, this.options.warmupSeconds(),
 				this.options.seconds());
@@ -163,13 +158,13 @@ public final class ConsistencyLoadDriver {
 			List<Thread> threads = new ArrayList<>();
 			for (int id = 1; id <= this.options.clients(); id++) {
 				LoadClient client = new LoadClient(id, window, writes, reads, jdbc, consistency,
-						this.options.probe() ? cluster : null, pairIntervalNanos(),
+						cluster, this.options.probe(), pairIntervalNanos(),
 						pairIntervalNanos() * (id - 1) / this.options.clients(),
 						TimeUnit.MILLISECONDS.toNanos(this.options.readDelayMillis()), this.options.seed() * 1_000 + id);
 				clients.add(client);
 				threads.add(new Thread(client, "client-" + id));
 			}
-			LagInjector lag = new LagInjector(cluster.replica(1), this.schedule);
+			LagInjector lag = new LagInjector(cluster, this.schedule);
 			Thread lagThread = new Thread(lag, "lag-injector");
 			MeterRegistry registry = new SimpleMeterRegistry();
 			long measuredNanos = 0;
@@ -215,14 +210,14 @@ public final class ConsistencyLoadDriver {
 		}
 	}
 
-	private ConfigurableApplicationContext startApplication(PostgresCluster cluster, String mode) {
+	private ConfigurableApplicationContext startApplication(BenchmarkCluster cluster, String mode) {
 		Map<String, Object> properties = new LinkedHashMap<>();
-		properties.put("spring.datasource.url", cluster.primary().jdbcUrl());
+		properties.put("spring.datasource.url", cluster.writerUrl());
 		properties.put("spring.datasource.username", cluster.username());
 		properties.put("spring.datasource.password", cluster.password());
 		// Reader pools take the writer's Hikari settings.
 		properties.put("spring.datasource.hikari.maximum-pool-size", poolSize());
-		properties.put("rw-routing.readers." + READER_NAME + ".url", cluster.replica(1).jdbcUrl());
+		properties.put("rw-routing.readers." + READER_NAME + ".url", cluster.readerUrl());
 		properties.put("rw-routing.consistency.mode", mode);
 		if (this.options.maxWaitMillis() >= 0) {
 			properties.put("rw-routing.consistency.max-wait", this.options.maxWaitMillis() + "ms");
@@ -241,24 +236,14 @@ public final class ConsistencyLoadDriver {
 		return mode.name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
-	private void printSettings(PostgresCluster cluster) throws SQLException {
+	private void printSettings(BenchmarkCluster cluster) throws SQLException {
 		RwRoutingProperties defaults = new RwRoutingProperties();
 		Runtime runtime = Runtime.getRuntime();
 		System.out.println("rw-routing consistency load driver");
 		System.out.printf("  machine   %d CPUs (%s), %s RAM, %s %s %s, Java %s (%s)%n", runtime.availableProcessors(),
 				cpuModel(), totalMemory(), System.getProperty("os.name"), System.getProperty("os.version"),
 				System.getProperty("os.arch"), Runtime.version(), System.getProperty("java.vm.name"));
-		try (Connection connection = cluster.primary().connect();
-				Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery("select current_setting('server_version'), "
-						+ "current_setting('synchronous_commit'), current_setting('fsync'), "
-						+ "current_setting('max_connections'), current_setting('shared_buffers')")) {
-			rs.next();
-			System.out.printf("  cluster   PostgreSQL %s, primary + 1 streaming hot standby on 127.0.0.1 (same machine), "
-					+ "asynchronous replication, synchronous_commit=%s, fsync=%s, max_connections=%s, "
-					+ "shared_buffers=%s%n", rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-					rs.getString(5));
-		}
+		System.out.printf("  cluster   %s%n", cluster.describe());
 		System.out.printf("  routing   monitor.interval=%s, max-lag=%s (rejoins at half), consistency.max-wait=%s, "
 				+ "time-window=%s, Hikari pools writer=%d reader=%d%n", MONITOR_INTERVAL,
 				millis(defaults.getMaxLag()), (this.options.maxWaitMillis() >= 0) ? this.options.maxWaitMillis() + "ms"
@@ -276,11 +261,13 @@ public final class ConsistencyLoadDriver {
 				this.options.warmupSeconds(), this.options.seconds(),
 				this.options.modes().stream().map(ConsistencyLoadDriver::modeName).collect(Collectors.joining(", ")));
 		System.out.printf("  probe     %s%n", this.options.probe()
-				? "on: before each read, primary pg_current_wal_flush_lsn() (taken right after the write) vs replica "
-						+ "pg_last_wal_replay_lsn(), on plain connections outside the routing"
+				? "on: before each read, the primary's position (" + cluster.writePosition() + ", taken right after "
+						+ "the write) vs the replica's (" + cluster.replayCheck() + "), on plain connections outside "
+						+ "the routing"
 				: "off (--no-probe): best possible share only from mode none");
-		System.out.printf("  lag       recovery_min_apply_delay on the replica, seed %d, restarted at each mode's "
-				+ "warm-up: every %d-%d s a new delay of 0-%d ms, %d%% spikes of %d-%d ms%n", this.options.seed(),
+		System.out.printf("  lag       %s, seed %d, restarted at each mode's "
+				+ "warm-up: every %d-%d s a new delay of 0-%d ms, %d%% spikes of %d-%d ms%n", cluster.lagMethod(),
+				this.options.seed(),
 				LagInjector.MIN_HOLD_MILLIS / 1000, LagInjector.MAX_HOLD_MILLIS / 1000, LagInjector.MAX_DELAY_MILLIS,
 				LagInjector.SPIKE_PERCENT, LagInjector.MIN_SPIKE_MILLIS, LagInjector.MAX_SPIKE_MILLIS);
 		printSchedule();
@@ -319,10 +306,11 @@ public final class ConsistencyLoadDriver {
 		}
 		System.out.println();
 		System.out.println("  stale     reads that did not find the row their client had just committed");
-		System.out.println("  replica   reads served by the replica (pg_is_in_recovery() in the read)");
+		System.out.println("  replica   reads served by the replica (pg_is_in_recovery() or @@read_only in the read)");
 		System.out.println("  best lsn  best possible share: reads whose replica had replayed the write right before the "
-				+ "read, i.e. replica pg_last_wal_replay_lsn() >= primary pg_current_wal_flush_lsn() taken right "
-				+ "after the commit (the bound the library itself uses)");
+				+ "read, i.e. replica pg_last_wal_replay_lsn() >= primary pg_current_wal_flush_lsn() (MariaDB: replica "
+				+ "gtid_slave_pos reaches primary gtid_binlog_pos) taken right after the commit (the bound the library "
+				+ "itself uses)");
 		System.out.println("  best row  the same moment, checked directly: the written row was already visible on the "
 				+ "replica");
 		System.out.println("  p50/p99   latency of the read-only transaction alone, including any wait for the replica");

@@ -20,9 +20,8 @@ import java.util.function.Consumer;
 import io.github.rwrouting.failover.FailoverExceptions;
 import io.github.rwrouting.failover.FailoverRetry;
 import io.github.rwrouting.failover.WriterPoolEvictor;
-import io.github.rwrouting.test.PostgresCluster;
-import io.github.rwrouting.test.PostgresNode;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -37,11 +36,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * A failover drill against a real primary with a synchronous standby and an asynchronous one: under
  * a load of concurrent writes ({@code @FailoverRetry} transactions) and reads, the primary is killed
  * (SIGKILL) or frozen (SIGSTOP) and the synchronous standby promoted. The writer URL is a pgjdbc
- * multi-host URL ({@code targetServerType=primary}); readers are the standbys.
+ * multi-host URL ({@code targetServerType=primary}); readers are the standbys. With
+ * {@code --database mariadb}: a MariaDB primary, {@code replica1} semi-synchronous ({@code AFTER_SYNC}) and
+ * {@code replica2} asynchronous, the writer URL {@code jdbc:mariadb:sequential://primary,replica1/...}.
  * <p>
  * Prints: write unavailability (failure to the first write acknowledged after it), read errors,
  * acknowledged writes lost, duplicate writes, writes that failed for good, and how the pools recovered.
- * Runs both drills in about a minute: {@code java -cp benchmarks.jar io.github.rwrouting.benchmarks.FailoverDrill}.
+ * Runs both drills in about a minute: {@code java -cp benchmarks.jar io.github.rwrouting.benchmarks.FailoverDrill
+ * [--database postgresql|mariadb]}.
  */
 public final class FailoverDrill {
 
@@ -53,7 +55,7 @@ public final class FailoverDrill {
 
 	private static final Duration AFTER = Duration.ofSeconds(8);
 
-	// pgjdbc timeouts, in seconds: what bounds the time a frozen node can hold a connection.
+	// driver timeouts, in seconds: what bounds the time a frozen node can hold a connection.
 	private static final int SOCKET_TIMEOUT_SECONDS = 2;
 
 	private static final int CONNECT_TIMEOUT_SECONDS = 2;
@@ -62,18 +64,20 @@ public final class FailoverDrill {
 	}
 
 	public static void main(String[] args) throws Exception {
-		System.out.printf("Failover drill: %d writer threads (@FailoverRetry), %d reader threads, primary + synchronous "
-				+ "standby (promoted) + asynchronous standby; writer URL multi-host targetServerType=primary; "
-				+ "pgjdbc socketTimeout=%ds connectTimeout=%ds, Hikari validation-timeout=1s; %d cores%n%n", WRITERS, READERS, SOCKET_TIMEOUT_SECONDS,
+		String database = BenchmarkCluster.databaseOption(args);
+		System.out.printf("Failover drill on %s: %d writer threads (@FailoverRetry), %d reader threads, primary + "
+				+ "synchronous standby (promoted) + asynchronous standby; writer URL multi-host (PostgreSQL "
+				+ "targetServerType=primary, MariaDB sequential); driver socket and connect timeouts %ds and %ds, "
+				+ "Hikari validation-timeout=1s; %d cores%n%n", database, WRITERS, READERS, SOCKET_TIMEOUT_SECONDS,
 				CONNECT_TIMEOUT_SECONDS, Runtime.getRuntime().availableProcessors());
 		List<Result> results = new ArrayList<>();
-		results.add(run("kill -9 primary, promote sync standby", (cluster) -> {
-			cluster.primary().kill();
-			cluster.replica(1).promote();
+		results.add(run(database, "kill -9 primary, promote sync standby", (cluster) -> {
+			cluster.primaryNode().kill();
+			cluster.replicaNode(1).promote();
 		}));
-		results.add(run("SIGSTOP primary, promote sync standby", (cluster) -> {
-			cluster.primary().freeze();
-			cluster.replica(1).promote();
+		results.add(run(database, "SIGSTOP primary, promote sync standby", (cluster) -> {
+			cluster.primaryNode().freeze();
+			cluster.replicaNode(1).promote();
 		}));
 		System.out.printf("%n%-38s %14s %13s %10s %11s %12s %10s %6s %9s %9s %9s%n", "drill", "unavailable ms",
 				"longest write", "writes ok", "writes fail", "outcome unk.", "lost acks", "dupes", "reads ok",
@@ -95,40 +99,37 @@ public final class FailoverDrill {
 		System.out.println("  evictions       writer pool retirements (only a demoted node that stays up causes them)");
 	}
 
-	private static Result run(String name, Consumer<PostgresCluster> failover) throws Exception {
-		try (PostgresCluster cluster = PostgresCluster.builder().replicas(2).synchronousStandby(true).start()) {
-			try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
-				statement.execute("create table drill (id bigserial primary key, writer int not null, seq int not null)");
+	private static Result run(String database, String name, Consumer<BenchmarkCluster> failover) throws Exception {
+		try (BenchmarkCluster cluster = BenchmarkCluster.start(database, 2, true, 100)) {
+			try (Connection connection = cluster.connectPrimary(); Statement statement = connection.createStatement()) {
+				statement.execute("create table drill (" + cluster.idColumn() + ", writer int not null, seq int not null)");
 			}
-			cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
-			PostgresNode primary = cluster.primary();
-			PostgresNode promoted = cluster.replica(1);
-			String writerUrl = "jdbc:postgresql://" + PostgresNode.HOST + ":" + primary.port() + "," + PostgresNode.HOST
-					+ ":" + promoted.port() + "/" + cluster.database() + "?targetServerType=primary&socketTimeout="
-					+ SOCKET_TIMEOUT_SECONDS + "&connectTimeout=" + CONNECT_TIMEOUT_SECONDS + "&loginTimeout="
-					+ CONNECT_TIMEOUT_SECONDS;
+			cluster.awaitReplicaCaughtUp(Duration.ofSeconds(30));
+			System.out.println(cluster.describe());
 			try (ConfigurableApplicationContext context = Drills.start(DrillApplication.class,
-					"spring.datasource.url=" + writerUrl, "spring.datasource.username=" + cluster.username(),
+					"spring.datasource.url=" + cluster.failoverWriterUrl(SOCKET_TIMEOUT_SECONDS),
+					"spring.datasource.username=" + cluster.username(),
+					"spring.datasource.password=" + cluster.password(),
 					"spring.datasource.hikari.maximum-pool-size=" + (WRITERS + 2),
 					"spring.datasource.hikari.connection-timeout=3000", "spring.datasource.hikari.validation-timeout=1000",
-					"rw-routing.readers.replica1.url=" + promoted.jdbcUrl() + "?socketTimeout=" + SOCKET_TIMEOUT_SECONDS,
-					"rw-routing.readers.replica2.url=" + cluster.replica(2).jdbcUrl() + "?socketTimeout="
-							+ SOCKET_TIMEOUT_SECONDS,
+					"rw-routing.readers.replica1.url=" + cluster.readerUrl(1, SOCKET_TIMEOUT_SECONDS),
+					"rw-routing.readers.replica2.url=" + cluster.readerUrl(2, SOCKET_TIMEOUT_SECONDS),
 					"rw-routing.monitor.interval=200ms", "rw-routing.consistency.mode=none",
 					"rw-routing.failover.retry.max-retries=20", "rw-routing.failover.retry.delay=100ms",
-					"rw-routing.failover.retry.max-delay=1s", "logging.level.root=ERROR")) {
+					"rw-routing.failover.retry.max-delay=1s", "logging.level.root=ERROR",
+					"drill.server-port-query=select " + cluster.serverPortExpression())) {
 				return drill(name, cluster, context, failover);
 			}
 			finally {
-				if (primary.isFrozen()) {
-					primary.thaw();
+				if (cluster.primaryNode().isFrozen()) {
+					cluster.primaryNode().thaw();
 				}
 			}
 		}
 	}
 
-	private static Result drill(String name, PostgresCluster cluster, ConfigurableApplicationContext context,
-			Consumer<PostgresCluster> failover) throws Exception {
+	private static Result drill(String name, BenchmarkCluster cluster, ConfigurableApplicationContext context,
+			Consumer<BenchmarkCluster> failover) throws Exception {
 		Writes writes = context.getBean(Writes.class);
 		TransactionTemplate readOnly = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
 		readOnly.setReadOnly(true);
@@ -141,7 +142,8 @@ public final class FailoverDrill {
 		AtomicLong firstWriteOnPromoted = new AtomicLong(Long.MAX_VALUE);
 		AtomicLong longestWriteNanos = new AtomicLong();
 		AtomicLong unknownOutcome = new AtomicLong();
-		int promotedPort = cluster.replica(1).port();
+		Map<String, Long> failures = new ConcurrentHashMap<>();
+		int promotedPort = cluster.replicaPort(1);
 		long stopAt = System.nanoTime() + BEFORE.plus(AFTER).toNanos() + TimeUnit.SECONDS.toNanos(20);
 		ExecutorService pool = Executors.newFixedThreadPool(WRITERS + READERS);
 		List<Future<?>> clients = new ArrayList<>();
@@ -165,6 +167,7 @@ public final class FailoverDrill {
 						}
 						else {
 							failedWrites.incrementAndGet();
+							failures.merge(describe(ex), 1L, Long::sum);
 						}
 					}
 					finally {
@@ -209,14 +212,28 @@ public final class FailoverDrill {
 		result.evictions = context.getBean(WriterPoolEvictor.class).evictions();
 		System.out.printf("%s: failover (kill/freeze + promote) took %d ms%n", name,
 				TimeUnit.NANOSECONDS.toMillis(promotedAt - failedAt.get()));
-		countOnNewPrimary(cluster.replica(1), acknowledged, result);
+		countOnNewPrimary(cluster, acknowledged, result);
+		failures.forEach((failure, count) -> System.out.printf("  %d writes failed for good with %s%n", count, failure));
 		return result;
 	}
 
-	private static void countOnNewPrimary(PostgresNode node, Map<Long, Boolean> acknowledged, Result result)
+	// what a failed write reports: the SQL exception's state, vendor code and message (without the node's details)
+	private static String describe(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sql) {
+				// without the connection's number (MariaDB's "(conn=48) "), so that the same failure counts once
+				String message = String.valueOf(sql.getMessage()).replaceFirst("^\\(conn=\\d+\\) ", "");
+				return "SQLSTATE " + sql.getSQLState() + ", code " + sql.getErrorCode() + ", " + sql.getClass().getSimpleName()
+						+ ": " + message.substring(0, Math.min(120, message.length()));
+			}
+		}
+		return ex.getClass().getName();
+	}
+
+	private static void countOnNewPrimary(BenchmarkCluster cluster, Map<Long, Boolean> acknowledged, Result result)
 			throws SQLException {
 		Map<Long, Integer> rows = new ConcurrentHashMap<>();
-		try (Connection connection = node.connect();
+		try (Connection connection = cluster.connectReplica(1);
 				ResultSet rs = connection.createStatement().executeQuery("select writer, seq, count(*) from drill group by 1, 2")) {
 			while (rs.next()) {
 				rows.put(((long) rs.getInt(1) << 32) | rs.getInt(2), rs.getInt(3));
@@ -258,8 +275,8 @@ public final class FailoverDrill {
 	static class DrillApplication {
 
 		@Bean
-		Writes writes(JdbcTemplate jdbc) {
-			return new Writes(jdbc);
+		Writes writes(JdbcTemplate jdbc, @Value("${drill.server-port-query}") String serverPortQuery) {
+			return new Writes(jdbc, serverPortQuery);
 		}
 
 	}
@@ -268,15 +285,18 @@ public final class FailoverDrill {
 
 		private final JdbcTemplate jdbc;
 
-		Writes(JdbcTemplate jdbc) {
+		private final String serverPortQuery;
+
+		Writes(JdbcTemplate jdbc, String serverPortQuery) {
 			this.jdbc = jdbc;
+			this.serverPortQuery = serverPortQuery;
 		}
 
 		@FailoverRetry
 		@Transactional
 		public int insert(int writer, int seq) {
 			this.jdbc.update("insert into drill (writer, seq) values (?, ?)", writer, seq);
-			return this.jdbc.queryForObject("select inet_server_port()", Integer.class);
+			return this.jdbc.queryForObject(this.serverPortQuery, Integer.class);
 		}
 
 	}

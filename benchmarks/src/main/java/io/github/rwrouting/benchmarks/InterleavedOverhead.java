@@ -1,6 +1,7 @@
 package io.github.rwrouting.benchmarks;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -15,9 +16,8 @@ import io.github.rwrouting.routing.NonTransactionalRoute;
 import io.github.rwrouting.routing.ReadRoutePlanner;
 import io.github.rwrouting.routing.Route;
 import io.github.rwrouting.routing.RoutingDataSource;
-import io.github.rwrouting.test.PostgresCluster;
 import io.github.rwrouting.topology.ClusterState;
-import io.github.rwrouting.topology.PostgresDialect;
+import io.github.rwrouting.topology.DatabaseDialect;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -31,26 +31,29 @@ import org.springframework.transaction.support.TransactionTemplate;
  * from another process hits both or neither far more often than two medians over minutes); the
  * median of those ratios is reported with its distribution-free 95% confidence interval (order
  * statistics of the binomial sign test) and its quartiles. Usage: {@code java -cp benchmarks.jar
- * io.github.rwrouting.benchmarks.InterleavedOverhead [rounds] [transactions per round]} (default 60 x
- * 3000).
+ * io.github.rwrouting.benchmarks.InterleavedOverhead [--database postgresql|mariadb] [rounds] [transactions per
+ * round]} (default PostgreSQL, 60 x 3000).
  */
 public final class InterleavedOverhead {
 
 	private InterleavedOverhead() {
 	}
 
-	public static void main(String[] args) {
-		int rounds = (args.length > 0) ? Integer.parseInt(args[0]) : 60;
-		int perRound = (args.length > 1) ? Integer.parseInt(args[1]) : 3_000;
+	public static void main(String[] args) throws Exception {
+		String database = BenchmarkCluster.databaseOption(args);
+		List<String> counts = positional(args);
+		int rounds = (counts.size() > 0) ? Integer.parseInt(counts.get(0)) : 60;
+		int perRound = (counts.size() > 1) ? Integer.parseInt(counts.get(1)) : 3_000;
 		int warmupRounds = 3;
-		try (PostgresCluster cluster = PostgresCluster.builder().replicas(1).start();
-				HikariDataSource writer = pool(cluster, "writer", cluster.primary().jdbcUrl(), false);
-				HikariDataSource reader = pool(cluster, "reader-replica1", cluster.replica(1).jdbcUrl(), true)) {
+		try (BenchmarkCluster cluster = BenchmarkCluster.start(database, 100);
+				HikariDataSource writer = pool(cluster, "writer", cluster.writerUrl(), false);
+				HikariDataSource reader = pool(cluster, "reader-replica1", cluster.readerUrl(), true)) {
+			System.out.println(cluster.describe());
 			ReadRoutePlanner policy = new ReadRoutePlanner(Route.writer("writer", writer),
 					List.of(Route.reader("replica1", "reader-replica1", reader)), NonTransactionalRoute.WRITER);
 			// As auto-configured: the cluster state shared by the guard and the data source (which
 			// checks each reader connection for a promotion).
-			ClusterState state = clusterState(policy);
+			ClusterState state = clusterState(policy, cluster.dialect());
 			ConsistencyGuard consistency = new ConsistencyGuard(ConsistencyMode.READ_YOUR_WRITES,
 					new ConsistencyContext(), state, Duration.ofMillis(20),
 					Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(2), List.of(), System::currentTimeMillis);
@@ -102,7 +105,21 @@ public final class InterleavedOverhead {
 		return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
 	}
 
-	private static HikariDataSource pool(PostgresCluster cluster, String name, String url, boolean readOnly) {
+	// the arguments without --database and its value
+	private static List<String> positional(String[] args) {
+		List<String> positional = new ArrayList<>();
+		for (int i = 0; i < args.length; i++) {
+			if (args[i].equals("--database")) {
+				i++;
+			}
+			else if (!args[i].startsWith("--database=")) {
+				positional.add(args[i]);
+			}
+		}
+		return positional;
+	}
+
+	private static HikariDataSource pool(BenchmarkCluster cluster, String name, String url, boolean readOnly) {
 		HikariDataSource pool = new HikariDataSource();
 		pool.setPoolName(name);
 		pool.setJdbcUrl(url);
@@ -146,11 +163,11 @@ public final class InterleavedOverhead {
 	}
 
 	/**
-	 * The cluster state routing and consistency read, with the PostgreSQL dialect and no monitor.
+	 * The cluster state routing and consistency read, with the given dialect and no monitor.
 	 */
-	static ClusterState clusterState(ReadRoutePlanner planner) {
+	static ClusterState clusterState(ReadRoutePlanner planner, DatabaseDialect dialect) {
 		return new ClusterState(planner.writer().node(), planner.readers().stream().map(Route::node).toList(),
-				new PostgresDialect());
+				dialect);
 	}
 
 }

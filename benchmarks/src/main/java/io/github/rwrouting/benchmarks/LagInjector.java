@@ -7,12 +7,11 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.github.rwrouting.test.PostgresNode;
-
 /**
- * Real replica lag: replays a schedule of {@code recovery_min_apply_delay} values on the replica. The
- * replica keeps receiving WAL but applies each commit only that long after it happened on the
- * primary, so a read right after a write really misses it, and the monitor really measures the lag.
+ * Real replica lag: replays a schedule of lag values on the replica ({@link BenchmarkCluster#setLag}: on
+ * PostgreSQL {@code recovery_min_apply_delay}, on MariaDB a replay gate). The replica keeps receiving the
+ * primary's changes but applies each commit only later, so a read right after a write really misses it, and
+ * the monitor really measures the lag.
  * <p>
  * The schedule is computed up front from a seed, and every change happens at a fixed offset from
  * the start of the mode, not after the previous change returned: every mode sees the same lag at
@@ -36,14 +35,14 @@ final class LagInjector implements Runnable {
 	 * One change of the replica's apply delay.
 	 *
 	 * @param atMillis when, from the start of the mode
-	 * @param delayMillis the new {@code recovery_min_apply_delay}
+	 * @param delayMillis the new lag
 	 * @param spike whether this is one of the occasional long delays
 	 */
 	record Step(long atMillis, long delayMillis, boolean spike) {
 
 	}
 
-	private final PostgresNode replica;
+	private final BenchmarkCluster cluster;
 
 	private final List<Step> schedule;
 
@@ -57,8 +56,8 @@ final class LagInjector implements Runnable {
 
 	private volatile Throwable failure;
 
-	LagInjector(PostgresNode replica, List<Step> schedule) {
-		this.replica = replica;
+	LagInjector(BenchmarkCluster cluster, List<Step> schedule) {
+		this.cluster = cluster;
 		this.schedule = schedule;
 	}
 
@@ -97,7 +96,7 @@ final class LagInjector implements Runnable {
 					return;
 				}
 				long changeStart = System.nanoTime();
-				this.replica.setApplyDelay(Duration.ofMillis(step.delayMillis()));
+				this.cluster.setLag(Duration.ofMillis(step.delayMillis()));
 				long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - changeStart);
 				this.slowestChangeMillis = Math.max(this.slowestChangeMillis, took);
 				this.totalChangeMillis += took;
@@ -124,8 +123,9 @@ final class LagInjector implements Runnable {
 	}
 
 	/**
-	 * The longest a change took to be in effect on the replica (ALTER SYSTEM, reload, check: each on
-	 * a new connection, so slower when the machine is busy). The delay starts to apply somewhere in
+	 * The longest a change took to be in effect on the replica (PostgreSQL: ALTER SYSTEM, reload, check:
+	 * each on a new connection, so slower when the machine is busy; MariaDB: the next closed phase of the
+	 * replay gate takes it, so about 0). The delay starts to apply somewhere in
 	 * between, which shifts the schedule a little differently in each mode.
 	 */
 	long slowestChangeMillis() {

@@ -12,7 +12,6 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.github.rwrouting.consistency.ConsistencyContext;
 import io.github.rwrouting.consistency.ConsistencyToken;
-import io.github.rwrouting.test.PostgresCluster;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -24,18 +23,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 final class LoadClient implements Runnable {
 
 	private static final String INSERT = "insert into events (client, seq, payload) values (?, ?, ?)";
-
-	private static final String READ = "select exists (select 1 from events where client = ? and seq = ?), "
-			+ "pg_is_in_recovery()";
-
-	// Read right after the write committed: at or past its commit record, like the library's own capture.
-	private static final String WRITE_POSITION = "select pg_current_wal_flush_lsn()::text";
-
-	// Also whether the row itself is visible there: the position is a stricter test, as it also covers
-	// the commits other clients made between this commit and reading the position.
-	private static final String REPLAY_CHECK = "select pg_last_wal_replay_lsn()::text, "
-			+ "pg_last_wal_replay_lsn() >= ?::pg_lsn, "
-			+ "exists (select 1 from events where client = ? and seq = ?)";
 
 	private static final String PAYLOAD = "x".repeat(64);
 
@@ -51,7 +38,11 @@ final class LoadClient implements Runnable {
 
 	private final ConsistencyContext consistency;
 
-	private final PostgresCluster probeCluster;
+	private final BenchmarkCluster cluster;
+
+	private final boolean probe;
+
+	private final String read;
 
 	private final long pairIntervalNanos;
 
@@ -73,7 +64,8 @@ final class LoadClient implements Runnable {
 	 * @param reads read-only transactions
 	 * @param jdbc statements on the routing data source
 	 * @param consistency the scope holder of the application
-	 * @param probeCluster the cluster to probe on plain connections before each read, or {@code null}
+	 * @param cluster the cluster: its SQL, and the nodes to probe
+	 * @param probe whether to probe the nodes on plain connections before each read
 	 * @param pairIntervalNanos time from the start of one pair to the start of the next, or 0 to start
 	 * the next at once
 	 * @param startOffsetNanos when paced, how long after the others this client starts, so that the
@@ -83,7 +75,7 @@ final class LoadClient implements Runnable {
 	 * @param seed seed of this client's read delays
 	 */
 	LoadClient(int id, Window window, TransactionTemplate writes, TransactionTemplate reads, JdbcTemplate jdbc,
-			ConsistencyContext consistency, PostgresCluster probeCluster, long pairIntervalNanos,
+			ConsistencyContext consistency, BenchmarkCluster cluster, boolean probe, long pairIntervalNanos,
 			long startOffsetNanos, long readDelayNanos, long seed) {
 		this.id = id;
 		this.window = window;
@@ -91,7 +83,9 @@ final class LoadClient implements Runnable {
 		this.reads = reads;
 		this.jdbc = jdbc;
 		this.consistency = consistency;
-		this.probeCluster = probeCluster;
+		this.cluster = cluster;
+		this.probe = probe;
+		this.read = cluster.readEventAndRole();
 		this.pairIntervalNanos = pairIntervalNanos;
 		this.startOffsetNanos = startOffsetNanos;
 		this.readDelayNanos = readDelayNanos;
@@ -102,7 +96,7 @@ final class LoadClient implements Runnable {
 	public void run() {
 		// A fresh scope: nothing this thread did before counts as this client's write.
 		this.consistency.set(null);
-		try (Prober prober = (this.probeCluster != null) ? new Prober(this.probeCluster) : null) {
+		try (Prober prober = this.probe ? new Prober(this.cluster) : null) {
 			int seq = 0;
 			boolean measuring = false;
 			long nextPair = System.nanoTime() + this.startOffsetNanos;
@@ -134,7 +128,7 @@ final class LoadClient implements Runnable {
 				}
 				Probe probe = (prober != null) ? prober.probe(writeLsn, this.id, row) : null;
 				long start = System.nanoTime();
-				Read read = this.reads.execute((status) -> this.jdbc.queryForObject(READ,
+				Read read = this.reads.execute((status) -> this.jdbc.queryForObject(this.read,
 						(rs, rowNum) -> new Read(rs.getBoolean(1), rs.getBoolean(2)), this.id, row));
 				long nanos = System.nanoTime() - start;
 				if (measuring) {
@@ -153,13 +147,16 @@ final class LoadClient implements Runnable {
 
 	private String describeStale(int row, Read read, long nanos, Probe probe) {
 		ConsistencyToken token = this.consistency.current();
-		String position = (token != null && !token.entries().isEmpty()) ? lsn(token.entries().get(0).position())
-				: "none";
-		String replay = (probe != null) ? "write flush lsn " + probe.writeLsn() + ", replica replay lsn before the read "
+		String position = (token != null && !token.entries().isEmpty()) ? position(token.entries().get(0)) : "none";
+		String replay = (probe != null) ? "write position " + probe.writeLsn() + ", replica replay position before the read "
 				+ probe.replayLsn() + " (replayed: " + probe.replayed() + ", row visible: " + probe.visible() + ")"
 				: "not probed";
 		return String.format("client %d seq %d: row missing on the %s after %.2f ms; token position %s; %s", this.id,
 				row, read.replica() ? "replica" : "writer", nanos / 1e6, position, replay);
+	}
+
+	private static String position(ConsistencyToken.Entry entry) {
+		return (entry.gtids() != null) ? entry.gtids().toString() : lsn(entry.position());
 	}
 
 	private static String lsn(long position) {
@@ -204,11 +201,11 @@ final class LoadClient implements Runnable {
 
 		private final PreparedStatement replayCheck;
 
-		Prober(PostgresCluster cluster) throws SQLException {
-			this.primary = cluster.primary().connect();
-			this.replica = cluster.replica(1).connect();
-			this.writePosition = this.primary.prepareStatement(WRITE_POSITION);
-			this.replayCheck = this.replica.prepareStatement(REPLAY_CHECK);
+		Prober(BenchmarkCluster cluster) throws SQLException {
+			this.primary = cluster.connectPrimary();
+			this.replica = cluster.connectReplica();
+			this.writePosition = this.primary.prepareStatement(cluster.writePosition());
+			this.replayCheck = this.replica.prepareStatement(cluster.replayCheck());
 		}
 
 		String writePosition() throws SQLException {

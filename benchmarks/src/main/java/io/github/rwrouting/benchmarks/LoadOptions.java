@@ -19,10 +19,11 @@ import io.github.rwrouting.consistency.ConsistencyMode;
  * @param modes the consistency modes to run, in this order
  * @param readDelayMillis the most a client waits between its write and its read (uniformly random
  * from 0 to it, seeded per client), or 0 to read at once
+ * @param database the database to run on, {@code postgresql} or {@code mariadb}
  * @param help whether only the usage was asked for
  */
 record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boolean probe, long maxWaitMillis,
-		int rate, List<ConsistencyMode> modes, long readDelayMillis, boolean help) {
+		int rate, List<ConsistencyMode> modes, long readDelayMillis, String database, boolean help) {
 
 	static final List<ConsistencyMode> DEFAULT_MODES = List.of(ConsistencyMode.READ_YOUR_WRITES,
 			ConsistencyMode.TIME_WINDOW, ConsistencyMode.NONE);
@@ -40,6 +41,7 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 			                read-your-writes,time-window,none; a mode may appear more than once)
 			  --read-delay N  read each row back 0-N ms after its write (uniformly random, seeded; default 0:
 			                at once)
+			  --database NAME  postgresql (default) or mariadb: the primary and replica started for the run
 			  --no-probe    skip the per-read "best possible" check (two extra queries between write and read)
 			  --help        print this and exit""";
 
@@ -53,6 +55,7 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 		int rate = 0;
 		long readDelay = 0;
 		List<ConsistencyMode> modes = DEFAULT_MODES;
+		String database = "postgresql";
 		for (int i = 0; i < args.length; i++) {
 			String name = args[i];
 			String value = null;
@@ -63,7 +66,7 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 			}
 			switch (name) {
 				case "--help", "-h" -> {
-					return new LoadOptions(clients, seconds, warmup, seed, probe, maxWait, rate, modes, readDelay, true);
+					return new LoadOptions(clients, seconds, warmup, seed, probe, maxWait, rate, modes, readDelay, database, true);
 				}
 				case "--no-probe" -> probe = false;
 				case "--modes" -> {
@@ -74,6 +77,15 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 						value = args[++i];
 					}
 					modes = parseModes(value);
+				}
+				case "--database" -> {
+					if (value == null) {
+						if (i + 1 >= args.length) {
+							throw new IllegalArgumentException(name + " needs a value");
+						}
+						value = args[++i];
+					}
+					database = BenchmarkCluster.checkDatabase(value);
 				}
 				case "--clients", "--seconds", "--warmup", "--seed", "--max-wait", "--rate", "--read-delay" -> {
 					if (value == null) {
@@ -96,7 +108,7 @@ record LoadOptions(int clients, int seconds, int warmupSeconds, long seed, boole
 				default -> throw new IllegalArgumentException("unknown option " + args[i]);
 			}
 		}
-		return new LoadOptions(clients, seconds, warmup, seed, probe, maxWait, rate, modes, readDelay, false);
+		return new LoadOptions(clients, seconds, warmup, seed, probe, maxWait, rate, modes, readDelay, database, false);
 	}
 
 	private static List<ConsistencyMode> parseModes(String value) {

@@ -17,6 +17,7 @@ import io.github.rwrouting.routing.RoutingDataSource;
 import io.github.rwrouting.test.PostgresCluster;
 import io.github.rwrouting.test.PostgresNode;
 import io.github.rwrouting.topology.ClusterState;
+import io.github.rwrouting.topology.PostgresDialect;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -75,7 +76,7 @@ public class ReadOnlyTransactionBenchmark {
 			ReadRoutePlanner policy = new ReadRoutePlanner(Route.writer("writer", this.writerPool),
 					List.of(Route.reader("replica1", "reader-replica1", this.readerPool)), NonTransactionalRoute.WRITER);
 			// As auto-configured: read-your-writes consistency on (these reads carry no token).
-			ClusterState state = InterleavedOverhead.clusterState(policy);
+			ClusterState state = InterleavedOverhead.clusterState(policy, new PostgresDialect());
 			ConsistencyGuard consistency = new ConsistencyGuard(ConsistencyMode.READ_YOUR_WRITES,
 					new ConsistencyContext(), state, Duration.ofMillis(20),
 					Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(2), List.of(), System::currentTimeMillis);

@@ -24,9 +24,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.rwrouting.autoconfigure.RwRoutingProperties;
 import io.github.rwrouting.consistency.ConsistencyContext;
 import io.github.rwrouting.consistency.ConsistencyToken;
-import io.github.rwrouting.test.PostgresCluster;
-import io.github.rwrouting.test.PostgresNode;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -48,7 +47,8 @@ import org.springframework.transaction.annotation.Transactional;
  * reads served by a wrong node (a promoted replica), and writes acknowledged and lost.
  * <p>
  * {@code java -cp benchmarks/target/benchmarks.jar io.github.rwrouting.benchmarks.ReplicaFaultDrill [--help]};
- * about a minute and a half with the defaults.
+ * about a minute and a half with the defaults. {@code --database mariadb} runs it on a MariaDB primary and two
+ * GTID replicas.
  */
 public final class ReplicaFaultDrill {
 
@@ -59,11 +59,14 @@ public final class ReplicaFaultDrill {
 			  --writers N   writer threads (default 2)
 			  --faults LIST comma-separated, run in this order (default freeze,kill,saturate,writer-full,promote);
 			                promote breaks the cluster, so it always runs last
+			  --database NAME  postgresql (default) or mariadb
 			  --help        print this and exit""";
 
 	private static final List<String> ALL_FAULTS = List.of("freeze", "kill", "saturate", "writer-full", "promote");
 
-	private static final String BAD = "replica1";
+	private static final int BAD_REPLICA = 1;
+
+	private static final String BAD = "replica" + BAD_REPLICA;
 
 	// A read this slow counts as hurt by the fault (a plain read takes milliseconds).
 	private static final long HURT_MILLIS = 1000;
@@ -87,7 +90,7 @@ public final class ReplicaFaultDrill {
 
 	private volatile boolean running = true;
 
-	private PostgresCluster cluster;
+	private BenchmarkCluster cluster;
 
 	private ReplicaFaultDrill(Options options) {
 		this.options = options;
@@ -122,15 +125,15 @@ public final class ReplicaFaultDrill {
 	}
 
 	private void run() throws Exception {
-		try (PostgresCluster cluster = PostgresCluster.builder().replicas(2).start()) {
-			PostgresNode primary = cluster.primary();
-			PostgresNode bad = cluster.node(BAD);
+		try (BenchmarkCluster cluster = BenchmarkCluster.start(this.options.database(), 2, false, 100)) {
+			BenchmarkNode primary = cluster.primaryNode();
+			BenchmarkNode bad = cluster.replicaNode(BAD_REPLICA);
 			try (Connection connection = primary.connect(); Statement statement = connection.createStatement()) {
-				statement.execute("create table drill_writes (id bigserial primary key, note text not null)");
-				statement.execute("create table drill_blocker (id bigserial primary key)");
+				statement.execute("create table drill_writes (" + cluster.idColumn() + ", note text not null)");
+				statement.execute("create table drill_blocker (" + cluster.idColumn() + ")");
 			}
-			cluster.awaitReplicasCaughtUp(DEADLINE);
-			printSettings();
+			cluster.awaitReplicaCaughtUp(DEADLINE);
+			printSettings(cluster);
 			List<Row> rows = new ArrayList<>();
 			try (ConfigurableApplicationContext context = startApplication(cluster)) {
 				List<Thread> threads = startLoad(context);
@@ -140,10 +143,10 @@ public final class ReplicaFaultDrill {
 					for (String fault : this.options.faults()) {
 						awaitServing(bad);
 						rows.add(switch (fault) {
-							case "freeze" -> outage("replica frozen " + seconds(), bad, PostgresNode::freeze,
-									PostgresNode::thaw, primary);
-							case "kill" -> outage("replica killed, restarted " + seconds(), bad, PostgresNode::kill,
-									PostgresNode::start, primary);
+							case "freeze" -> outage("replica frozen " + seconds(), bad, BenchmarkNode::freeze,
+									BenchmarkNode::thaw, primary);
+							case "kill" -> outage("replica killed, restarted " + seconds(), bad, BenchmarkNode::kill,
+									BenchmarkNode::start, primary);
 							case "saturate" -> saturate(context, bad, primary);
 							case "writer-full" -> writerFull(context, primary);
 							default -> promote(bad, primary);
@@ -171,11 +174,11 @@ public final class ReplicaFaultDrill {
 
 	private interface NodeAction {
 
-		void apply(PostgresNode node) throws Exception;
+		void apply(BenchmarkNode node) throws Exception;
 
 	}
 
-	private Row outage(String name, PostgresNode bad, NodeAction fail, NodeAction recover, PostgresNode primary)
+	private Row outage(String name, BenchmarkNode bad, NodeAction fail, NodeAction recover, BenchmarkNode primary)
 			throws Exception {
 		long faultAt = System.nanoTime();
 		fail.apply(bad);
@@ -191,7 +194,7 @@ public final class ReplicaFaultDrill {
 		return row;
 	}
 
-	private Row saturate(ConfigurableApplicationContext context, PostgresNode bad, PostgresNode primary)
+	private Row saturate(ConfigurableApplicationContext context, BenchmarkNode bad, BenchmarkNode primary)
 			throws Exception {
 		HikariDataSource pool = context.getBean("reader-" + BAD + "DataSource", HikariDataSource.class);
 		long faultAt = System.nanoTime();
@@ -223,25 +226,22 @@ public final class ReplicaFaultDrill {
 		return row;
 	}
 
-	private Row writerFull(ConfigurableApplicationContext context, PostgresNode primary) throws Exception {
+	private Row writerFull(ConfigurableApplicationContext context, BenchmarkNode primary) throws Exception {
 		HikariDataSource writerPool = context.getBean("writerDataSource", HikariDataSource.class);
 		Writes writes = context.getBean(Writes.class);
 		int fillers = writerPool.getMaximumPoolSize();
 		ExecutorService blocked = Executors.newFixedThreadPool(fillers);
 		long faultAt = System.nanoTime();
 		long releasedAt;
-		try (Connection lock = primary.connect()) {
-			lock.setAutoCommit(false);
-			try (Statement statement = lock.createStatement()) {
-				statement.execute("lock table drill_blocker in access exclusive mode");
-			}
+		try {
+			AutoCloseable lock = this.cluster.lockTable("drill_blocker");
 			List<Future<?>> blockedWrites = new ArrayList<>();
 			try {
 				for (int i = 0; i < fillers; i++) {
 					blockedWrites.add(blocked.submit(writes::insertBlocked));
 				}
 				long deadline = System.nanoTime() + DEADLINE.toNanos();
-				while (waitingForTheLock(primary) < fillers) {
+				while (this.cluster.waitingForTableLock("drill_blocker") < fillers) {
 					if (System.nanoTime() > deadline) {
 						throw new IllegalStateException("The writer pool did not fill up");
 					}
@@ -250,7 +250,7 @@ public final class ReplicaFaultDrill {
 				Drills.awaitNanos(TimeUnit.SECONDS.toNanos(this.options.seconds()));
 			}
 			finally {
-				lock.commit();
+				lock.close();
 				releasedAt = System.nanoTime();
 			}
 			for (Future<?> write : blockedWrites) {
@@ -263,14 +263,14 @@ public final class ReplicaFaultDrill {
 		return row("writer pool full " + seconds(), null, primary, faultAt, releasedAt, -1);
 	}
 
-	private Row promote(PostgresNode bad, PostgresNode primary) throws Exception {
+	private Row promote(BenchmarkNode bad, BenchmarkNode primary) throws Exception {
 		long faultAt = System.nanoTime();
 		bad.promote();
 		Drills.awaitNanos(TimeUnit.SECONDS.toNanos(this.options.seconds()));
 		return row("replica promoted, watched " + seconds(), bad, primary, faultAt, System.nanoTime(), -1);
 	}
 
-	private Row row(String name, PostgresNode bad, PostgresNode primary, long faultAt, long recoveredAt,
+	private Row row(String name, BenchmarkNode bad, BenchmarkNode primary, long faultAt, long recoveredAt,
 			long backNanos) throws SQLException {
 		Row row = new Row();
 		row.fault = name;
@@ -332,20 +332,20 @@ public final class ReplicaFaultDrill {
 	 * and must not serve reads), and how long after that reads were back on it.
 	 */
 	private void caughtUp(Row row, long recoveredAt) {
-		this.cluster.awaitReplicasCaughtUp(DEADLINE);
+		this.cluster.awaitReplicaCaughtUp(DEADLINE);
 		long caughtUpAt = System.nanoTime();
 		row.caughtUp = Long.toString(TimeUnit.NANOSECONDS.toMillis(caughtUpAt - recoveredAt));
 		row.backAfterCaughtUp = Long.toString(TimeUnit.NANOSECONDS.toMillis(awaitBack(this.bad(), caughtUpAt)));
 	}
 
-	private PostgresNode bad() {
-		return this.cluster.node(BAD);
+	private BenchmarkNode bad() {
+		return this.cluster.replicaNode(BAD_REPLICA);
 	}
 
 	/**
 	 * Time from recovery to the first read the recovered replica served, waiting at most the deadline.
 	 */
-	private long awaitBack(PostgresNode node, long recoveredAt) {
+	private long awaitBack(BenchmarkNode node, long recoveredAt) {
 		long deadline = recoveredAt + DEADLINE.toNanos();
 		while (System.nanoTime() < deadline) {
 			long first = this.reads.stream()
@@ -364,20 +364,10 @@ public final class ReplicaFaultDrill {
 	/**
 	 * Before each fault: the bad replica serves reads (again).
 	 */
-	private void awaitServing(PostgresNode node) {
+	private void awaitServing(BenchmarkNode node) {
 		long since = System.nanoTime();
 		if (awaitBack(node, since) >= DEADLINE.toNanos()) {
 			throw new IllegalStateException(node.name() + " serves no reads before the fault");
-		}
-	}
-
-	private static int waitingForTheLock(PostgresNode primary) throws SQLException {
-		try (Connection connection = primary.connect();
-				Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery(
-						"select count(*) from pg_locks where relation = 'drill_blocker'::regclass and not granted")) {
-			result.next();
-			return result.getInt(1);
 		}
 	}
 
@@ -461,22 +451,27 @@ public final class ReplicaFaultDrill {
 		return sorted[Math.max(0, rank - 1)];
 	}
 
-	private ConfigurableApplicationContext startApplication(PostgresCluster cluster) {
+	private ConfigurableApplicationContext startApplication(BenchmarkCluster cluster) {
 		List<String> properties = new ArrayList<>();
-		properties.add("spring.datasource.url=" + cluster.primary().jdbcUrl());
+		properties.add("spring.datasource.url=" + cluster.writerUrl());
 		properties.add("spring.datasource.username=" + cluster.username());
 		properties.add("spring.datasource.password=" + cluster.password());
-		for (PostgresNode replica : cluster.replicas()) {
-			properties.add("rw-routing.readers." + replica.name() + ".url=" + replica.jdbcUrl());
+		for (int replica = 1; replica <= 2; replica++) {
+			properties.add("rw-routing.readers." + cluster.replicaNode(replica).name() + ".url="
+					+ cluster.readerUrl(replica, 0));
 		}
+		properties.add("drill.read-query=select " + cluster.serverPortExpression() + ", "
+				+ cluster.isReplicaExpression() + ", exists (select 1 from drill_writes where id = ?)");
+		properties.add("drill.insert-blocked=" + cluster.insertDefaults("drill_blocker"));
 		properties.add("logging.level.root=ERROR");
 		return Drills.start(DrillApplication.class, properties.toArray(new String[0]));
 	}
 
-	private void printSettings() {
+	private void printSettings(BenchmarkCluster cluster) throws SQLException {
 		RwRoutingProperties defaults = new RwRoutingProperties();
 		HikariDataSource hikariDefaults = new HikariDataSource();
-		System.out.printf("Replica fault drill: primary + replica1 + replica2 (PostgreSQL, 127.0.0.1), faults on %s; "
+		System.out.println(cluster.describe());
+		System.out.printf("Replica fault drill: primary + replica1 + replica2 (127.0.0.1), faults on %s; "
 				+ "%d reader threads (every other one carries the newest write's token), %d writer threads, each an "
 				+ "operation every %d ms; %d CPUs%n", BAD, this.options.readers(), this.options.writers(),
 				TimeUnit.NANOSECONDS.toMillis(PACE_NANOS), Runtime.getRuntime().availableProcessors());
@@ -581,13 +576,14 @@ public final class ReplicaFaultDrill {
 	/**
 	 * Command-line options.
 	 */
-	record Options(int seconds, int readers, int writers, List<String> faults, boolean help) {
+	record Options(int seconds, int readers, int writers, List<String> faults, String database, boolean help) {
 
 		static Options parse(String[] args) {
 			int seconds = 5;
 			int readers = 6;
 			int writers = 2;
 			List<String> faults = ALL_FAULTS;
+			String database = "postgresql";
 			for (int i = 0; i < args.length; i++) {
 				String name = args[i];
 				String value = null;
@@ -597,7 +593,7 @@ public final class ReplicaFaultDrill {
 					name = name.substring(0, equals);
 				}
 				if (name.equals("--help") || name.equals("-h")) {
-					return new Options(seconds, readers, writers, faults, true);
+					return new Options(seconds, readers, writers, faults, database, true);
 				}
 				if (value == null) {
 					if (i + 1 >= args.length) {
@@ -610,10 +606,11 @@ public final class ReplicaFaultDrill {
 					case "--readers" -> readers = number(name, value, 1, 64);
 					case "--writers" -> writers = number(name, value, 1, 16);
 					case "--faults" -> faults = faults(value);
+					case "--database" -> database = BenchmarkCluster.checkDatabase(value);
 					default -> throw new IllegalArgumentException("unknown option " + args[i]);
 				}
 			}
-			return new Options(seconds, readers, writers, faults, false);
+			return new Options(seconds, readers, writers, faults, database, false);
 		}
 
 		private static List<String> faults(String value) {
@@ -654,13 +651,13 @@ public final class ReplicaFaultDrill {
 	static class DrillApplication {
 
 		@Bean
-		Reads reads(JdbcTemplate jdbc) {
-			return new Reads(jdbc);
+		Reads reads(JdbcTemplate jdbc, @Value("${drill.read-query}") String query) {
+			return new Reads(jdbc, query);
 		}
 
 		@Bean
-		Writes writes(JdbcTemplate jdbc) {
-			return new Writes(jdbc);
+		Writes writes(JdbcTemplate jdbc, @Value("${drill.insert-blocked}") String insertBlocked) {
+			return new Writes(jdbc, insertBlocked);
 		}
 
 	}
@@ -669,14 +666,17 @@ public final class ReplicaFaultDrill {
 
 		private final JdbcTemplate jdbc;
 
-		Reads(JdbcTemplate jdbc) {
+		// the server's port, whether it is a replica, whether the row is there
+		private final String query;
+
+		Reads(JdbcTemplate jdbc, String query) {
 			this.jdbc = jdbc;
+			this.query = query;
 		}
 
 		@Transactional(readOnly = true)
 		public Served read(long writtenId) {
-			return this.jdbc.queryForObject(
-					"select inet_server_port(), pg_is_in_recovery(), exists (select 1 from drill_writes where id = ?)",
+			return this.jdbc.queryForObject(this.query,
 					(rs, row) -> new Served(rs.getInt(1), rs.getBoolean(2), rs.getBoolean(3)), writtenId);
 		}
 
@@ -686,8 +686,11 @@ public final class ReplicaFaultDrill {
 
 		private final JdbcTemplate jdbc;
 
-		Writes(JdbcTemplate jdbc) {
+		private final String insertBlocked;
+
+		Writes(JdbcTemplate jdbc, String insertBlocked) {
 			this.jdbc = jdbc;
+			this.insertBlocked = insertBlocked;
 		}
 
 		@Transactional
@@ -697,7 +700,7 @@ public final class ReplicaFaultDrill {
 
 		@Transactional
 		public void insertBlocked() {
-			this.jdbc.update("insert into drill_blocker default values");
+			this.jdbc.update(this.insertBlocked);
 		}
 
 	}

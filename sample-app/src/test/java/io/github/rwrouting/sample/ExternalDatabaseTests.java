@@ -65,7 +65,7 @@ class ExternalDatabaseTests {
     @Test
     void startsNoLocalDatabase() {
         assertThat(context.getEnvironment().getPropertySources()
-            .contains(LocalPostgresEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)).isFalse();
+            .contains(LocalDatabaseEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)).isFalse();
         assertThat(context.getEnvironment().getProperty("spring.datasource.url"))
             .isEqualTo(external.primary().jdbcUrl());
     }

@@ -35,10 +35,10 @@ class LocalPostgresTests {
             .run("--server.port=0", "--rw-routing.monitor.interval=100ms")) {
             ConfigurableEnvironment environment = context.getEnvironment();
             assertThat(environment.getPropertySources()
-                .contains(LocalPostgresEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)).isTrue();
+                .contains(LocalDatabaseEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)).isTrue();
             writerUrl = environment.getProperty("spring.datasource.url");
             readerUrl = environment.getProperty("rw-routing.readers.replica1.url");
-            assertThat(environment.getProperty(LocalPostgresEnvironmentPostProcessor.SIGNING_KEY))
+            assertThat(environment.getProperty(LocalDatabaseEnvironmentPostProcessor.SIGNING_KEY))
                 .as("a signing key for this run").hasSizeGreaterThanOrEqualTo(32);
             assertThat(inRecovery(writerUrl)).as("writer is a primary").isFalse();
             assertThat(inRecovery(readerUrl)).as("reader is a standby").isTrue();
@@ -57,11 +57,24 @@ class LocalPostgresTests {
         environment.getPropertySources()
             .addFirst(new MapPropertySource("test", Map.of("local-postgres.enabled", "false")));
 
-        new LocalPostgresEnvironmentPostProcessor(new DeferredLogs()).postProcessEnvironment(environment,
+        new LocalDatabaseEnvironmentPostProcessor(new DeferredLogs()).postProcessEnvironment(environment,
                 new SpringApplication(SampleApplication.class));
 
         assertThat(environment.getPropertySources()
-            .contains(LocalPostgresEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)).isFalse();
+            .contains(LocalDatabaseEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)).isFalse();
+    }
+
+    @Test
+    void anUnknownLocalDatabaseFailsTheStartNamingTheProperty() {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources()
+            .addFirst(new MapPropertySource("test", Map.of(LocalDatabaseEnvironmentPostProcessor.DATABASE, "oracle")));
+
+        assertThatExceptionOfType(IllegalStateException.class)
+            .isThrownBy(() -> new LocalDatabaseEnvironmentPostProcessor(new DeferredLogs())
+                .postProcessEnvironment(environment, new SpringApplication(SampleApplication.class)))
+            .withMessage("local-database=oracle is not a local database this sample can start: use postgresql (the"
+                    + " default) or mariadb");
     }
 
     private static boolean inRecovery(String url) throws SQLException {

@@ -3,10 +3,11 @@ package io.github.rwrouting.sample;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
+import io.github.rwrouting.test.MariaDbCluster;
 import io.github.rwrouting.test.PostgresCluster;
-import io.github.rwrouting.test.PostgresNode;
 import org.apache.commons.logging.Log;
 
 import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
@@ -24,30 +25,35 @@ import org.springframework.util.StringUtils;
 
 /**
  * Local default ("dev services"): when no database is configured, starts a throwaway PostgreSQL primary with
- * one streaming replica and points the writer and the reader {@code replica1} at them, so that the sample runs
- * with a plain {@code java -jar}. Unless one is configured, it also sets a consistency token signing key for this
+ * one streaming replica, or with {@code local-database=mariadb} a MariaDB primary with one GTID replica, and
+ * points the writer and the reader {@code replica1} at them, so that the sample runs with a plain
+ * {@code java -jar}. Unless one is configured, it also sets a consistency token signing key for this
  * run. It must be an environment post-processor: the URLs have to be in the
  * environment before the context creates the pools.
  *
  * <p>Nothing is started when {@code spring.datasource.url} is set anywhere (command line,
- * {@code SPRING_DATASOURCE_URL}, a config file, ...) or when {@code local-postgres.enabled=false}. It is
+ * {@code SPRING_DATASOURCE_URL}, a config file, ...) or when {@code local-postgres.enabled=false} (whichever
+ * {@code local-database} is chosen). It is
  * deliberately not {@code Ordered}: it runs after the config data post-processor, so that a URL in an
  * {@code application-<profile>.yml} counts too.
  *
  * <p>During Spring AOT processing (the build) nothing is started: only the reader's name is put in the
  * environment, since AOT fixes the set of reader pools at build time.
  */
-class LocalPostgresEnvironmentPostProcessor implements EnvironmentPostProcessor {
+class LocalDatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
-    static final String PROPERTY_SOURCE_NAME = "localPostgres";
+    static final String PROPERTY_SOURCE_NAME = "localDatabase";
+
+    /** Which server to start: {@code postgresql} (the default) or {@code mariadb}. */
+    static final String DATABASE = "local-database";
 
     static final String SIGNING_KEY = "rw-routing.consistency.signing-key";
 
     private final Log log;
 
     // Boot passes a deferred log: the logging system is not initialized yet when this runs.
-    LocalPostgresEnvironmentPostProcessor(DeferredLogFactory logFactory) {
-        this.log = logFactory.getLog(LocalPostgresEnvironmentPostProcessor.class);
+    LocalDatabaseEnvironmentPostProcessor(DeferredLogFactory logFactory) {
+        this.log = logFactory.getLog(LocalDatabaseEnvironmentPostProcessor.class);
     }
 
     @Override
@@ -64,18 +70,16 @@ class LocalPostgresEnvironmentPostProcessor implements EnvironmentPostProcessor 
                             "jdbc:postgresql://localhost/aot-processing-placeholder")));
             return;
         }
-        PostgresCluster cluster = PostgresCluster.builder().replicas(1).start();
-        application.addListeners(new ClusterCloser(cluster));
+        LocalCluster cluster = start(environment.getProperty(DATABASE, "postgresql"));
+        application.addListeners(new ClusterCloser(cluster.server()));
 
-        PostgresNode primary = cluster.primary();
-        PostgresNode replica = cluster.replica(1);
         Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("spring.datasource.url", primary.jdbcUrl());
+        properties.put("spring.datasource.url", cluster.writerUrl());
         properties.put("spring.datasource.username", cluster.username());
         if (cluster.password() != null) {
             properties.put("spring.datasource.password", cluster.password());
         }
-        properties.put("rw-routing.readers." + replica.name() + ".url", replica.jdbcUrl());
+        properties.put("rw-routing.readers." + cluster.readerName() + ".url", cluster.readerUrl());
         if (!StringUtils.hasText(environment.getProperty(SIGNING_KEY))) {
             // One process on a database discarded at exit: a key for this run only is all it needs. Set here
             // rather than left to the library's default (the same, with a startup warning meant for real
@@ -84,14 +88,39 @@ class LocalPostgresEnvironmentPostProcessor implements EnvironmentPostProcessor 
         }
         // first: these servers only accept the credentials above, whatever else is configured
         environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, properties));
-        log.info("spring.datasource.url is not set: started a local PostgreSQL for this run (data is discarded on"
-                + " exit): writer " + primary.jdbcUrl() + ", reader " + replica.name() + " " + replica.jdbcUrl());
+        log.info("spring.datasource.url is not set: started a local " + cluster.product() + " for this run (data is"
+                + " discarded on exit): writer " + cluster.writerUrl() + ", reader " + cluster.readerName() + " "
+                + cluster.readerUrl());
+    }
+
+    private static LocalCluster start(String database) {
+        return switch (database.toLowerCase(Locale.ROOT)) {
+            case "postgresql", "postgres" -> {
+                PostgresCluster cluster = PostgresCluster.builder().replicas(1).start();
+                yield new LocalCluster(cluster, "PostgreSQL", cluster.primary().jdbcUrl(), cluster.replica(1).name(),
+                        cluster.replica(1).jdbcUrl(), cluster.username(), cluster.password());
+            }
+            case "mariadb" -> {
+                MariaDbCluster cluster = MariaDbCluster.builder().replicas(1).start();
+                // allowMultiQueries: rw-routing reads a write's GTID in the COMMIT's round trip
+                yield new LocalCluster(cluster, "MariaDB", cluster.primary().jdbcUrl() + "?allowMultiQueries=true",
+                        cluster.replica(1).name(), cluster.replica(1).jdbcUrl(), cluster.username(),
+                        cluster.password());
+            }
+            default -> throw new IllegalStateException(DATABASE + "=" + database
+                    + " is not a local database this sample can start: use postgresql (the default) or mariadb");
+        };
     }
 
     private static String randomKey() {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+    }
+
+    /** A started primary and replica: what the application is pointed at, and what stops them. */
+    private record LocalCluster(AutoCloseable server, String product, String writerUrl, String readerName,
+            String readerUrl, String username, String password) {
     }
 
     /**
@@ -102,11 +131,11 @@ class LocalPostgresEnvironmentPostProcessor implements EnvironmentPostProcessor 
      */
     private static final class ClusterCloser implements ApplicationListener<ApplicationEvent> {
 
-        private static final String BEAN_NAME = "localPostgresClusterCloser";
+        private static final String BEAN_NAME = "localDatabaseClusterCloser";
 
-        private final PostgresCluster cluster;
+        private final AutoCloseable cluster;
 
-        ClusterCloser(PostgresCluster cluster) {
+        ClusterCloser(AutoCloseable cluster) {
             this.cluster = cluster;
         }
 
@@ -117,7 +146,15 @@ class LocalPostgresEnvironmentPostProcessor implements EnvironmentPostProcessor 
                 ((DefaultSingletonBeanRegistry) prepared.getApplicationContext().getBeanFactory())
                     .registerDisposableBean(BEAN_NAME, cluster::close);
             } else if (event instanceof ApplicationFailedEvent) {
-                cluster.close(); // also when the start failed before a context was prepared; closing twice is a no-op
+                close(); // also when the start failed before a context was prepared; closing twice is a no-op
+            }
+        }
+
+        private void close() {
+            try {
+                cluster.close();
+            } catch (Exception ex) {
+                throw new IllegalStateException("Could not stop the local database " + cluster, ex);
             }
         }
     }
