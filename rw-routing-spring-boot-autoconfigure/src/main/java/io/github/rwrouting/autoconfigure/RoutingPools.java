@@ -79,7 +79,7 @@ final class RoutingPools {
 			.build();
 		writer.setPoolName(WRITER_POOL_NAME);
 		this.binder.bind("spring.datasource.hikari", Bindable.ofInstance(writer));
-		AwsJdbcWrapperSettings.applyToWriter(writer, writer.getJdbcUrl());
+		AwsJdbcWrapperSettings.applyToWriter(writer, writer.getJdbcUrl(), this.properties.getDialect());
 		return writer;
 	}
 
@@ -126,7 +126,8 @@ final class RoutingPools {
 		this.binder.bind(prefix + ".hikari", Bindable.ofInstance(pool),
 				new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
 		pool.setReadOnly(true);
-		AwsJdbcWrapperSettings.applyToReader(pool, this.writerConnectionDetails.getJdbcUrl());
+		AwsJdbcWrapperSettings.applyToReader(pool, this.writerConnectionDetails.getJdbcUrl(),
+				this.properties.getDialect());
 		applyConnectTimeout(pool, bounds.getConnectTimeout());
 		pool.setDataSource(new ReaderConnections(driver(name, pool)));
 		return pool;
