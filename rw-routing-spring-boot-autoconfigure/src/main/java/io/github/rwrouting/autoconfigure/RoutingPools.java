@@ -135,17 +135,21 @@ final class RoutingPools {
 
 	/**
 	 * Bound opening a connection to a PostgreSQL reader (pgjdbc's connectTimeout for the TCP
-	 * connection and loginTimeout for the whole login, in whole seconds), unless the pool's
-	 * data-source-properties set them; parameters in the URL take precedence over both.
+	 * connection and loginTimeout for the whole login, in whole seconds) or to a MariaDB or MySQL
+	 * reader (the drivers' connectTimeout, in milliseconds, which also bounds the handshake), unless
+	 * the pool's data-source-properties set them; parameters in the URL take precedence over both.
 	 */
 	private static void applyConnectTimeout(HikariDataSource pool, Duration connectTimeout) {
-		if (!pool.getJdbcUrl().contains("postgresql:")) {
-			return;
-		}
-		String seconds = Long.toString(Math.max(1, (connectTimeout.toMillis() + 999) / 1000));
+		String url = pool.getJdbcUrl();
 		Properties properties = pool.getDataSourceProperties();
-		properties.putIfAbsent("connectTimeout", seconds);
-		properties.putIfAbsent("loginTimeout", seconds);
+		if (url.contains("postgresql:")) {
+			String seconds = Long.toString(Math.max(1, (connectTimeout.toMillis() + 999) / 1000));
+			properties.putIfAbsent("connectTimeout", seconds);
+			properties.putIfAbsent("loginTimeout", seconds);
+		}
+		else if (url.contains("mariadb:") || url.contains("mysql:")) {
+			properties.putIfAbsent("connectTimeout", Long.toString(Math.max(1, connectTimeout.toMillis())));
+		}
 	}
 
 	/**
