@@ -51,7 +51,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Replica faults under concurrent reads and writes against a real MariaDB primary and two GTID
- * replicas, at the monitor's default interval and timeout (1 s each), with MariaDB Connector/J:
+ * replicas, at the monitor's default interval and timeout (1 s each), with MariaDB Connector/J and a
+ * 3 s {@code socketTimeout} on the readers:
  * replica1 frozen (SIGSTOP), killed and restarted, then promoted while the writer stays on the
  * primary. No read fails, no read waits long, the monitor excludes replica1 (health shows it) and
  * re-admits it, and once promoted it serves no read.
@@ -63,6 +64,11 @@ class MariaDbReplicaFaultIntegrationTests {
 	private static final int READERS = 3;
 
 	private static final Duration LONGEST_READ = Duration.ofSeconds(5);
+
+	// Above the longest read: MariaDB Connector/J's abort of a connection busy in a statement first
+	// connects to the node to KILL it, which on a frozen node can hang until the node answers; the
+	// socket timeout bounds both that and the blocked statement (README, "Failover on MariaDB").
+	private static final String READER_FLAGS = "?socketTimeout=3000";
 
 	private static MariaDbCluster cluster;
 
@@ -85,8 +91,8 @@ class MariaDbReplicaFaultIntegrationTests {
 			.withPropertyValues("spring.datasource.url=" + cluster.primary().jdbcUrl() + "?allowMultiQueries=true",
 					"spring.datasource.username=" + cluster.username(),
 					"spring.datasource.password=" + cluster.password(),
-					"rw-routing.readers.r1.url=" + cluster.replica(1).jdbcUrl(),
-					"rw-routing.readers.r2.url=" + cluster.replica(2).jdbcUrl(), "rw-routing.max-lag=1h");
+					"rw-routing.readers.r1.url=" + cluster.replica(1).jdbcUrl() + READER_FLAGS,
+					"rw-routing.readers.r2.url=" + cluster.replica(2).jdbcUrl() + READER_FLAGS, "rw-routing.max-lag=1h");
 	}
 
 	@Test
