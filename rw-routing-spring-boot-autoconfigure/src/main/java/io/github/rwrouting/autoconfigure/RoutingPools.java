@@ -79,7 +79,7 @@ final class RoutingPools {
 			.build();
 		writer.setPoolName(WRITER_POOL_NAME);
 		this.binder.bind("spring.datasource.hikari", Bindable.ofInstance(writer));
-		AwsJdbcWrapperSettings.applyToWriter(writer, writer.getJdbcUrl());
+		AwsJdbcWrapperSettings.applyToWriter(writer, writer.getJdbcUrl(), this.properties.getDialect());
 		return writer;
 	}
 
@@ -126,7 +126,8 @@ final class RoutingPools {
 		this.binder.bind(prefix + ".hikari", Bindable.ofInstance(pool),
 				new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
 		pool.setReadOnly(true);
-		AwsJdbcWrapperSettings.applyToReader(pool, this.writerConnectionDetails.getJdbcUrl());
+		AwsJdbcWrapperSettings.applyToReader(pool, this.writerConnectionDetails.getJdbcUrl(),
+				this.properties.getDialect());
 		applyConnectTimeout(pool, bounds.getConnectTimeout());
 		pool.setDataSource(new ReaderConnections(driver(name, pool)));
 		return pool;
@@ -134,17 +135,21 @@ final class RoutingPools {
 
 	/**
 	 * Bound opening a connection to a PostgreSQL reader (pgjdbc's connectTimeout for the TCP
-	 * connection and loginTimeout for the whole login, in whole seconds), unless the pool's
-	 * data-source-properties set them; parameters in the URL take precedence over both.
+	 * connection and loginTimeout for the whole login, in whole seconds) or to a MariaDB or MySQL
+	 * reader (the drivers' connectTimeout, in milliseconds, which also bounds the handshake), unless
+	 * the pool's data-source-properties set them; parameters in the URL take precedence over both.
 	 */
 	private static void applyConnectTimeout(HikariDataSource pool, Duration connectTimeout) {
-		if (!pool.getJdbcUrl().contains("postgresql:")) {
-			return;
-		}
-		String seconds = Long.toString(Math.max(1, (connectTimeout.toMillis() + 999) / 1000));
+		String url = pool.getJdbcUrl();
 		Properties properties = pool.getDataSourceProperties();
-		properties.putIfAbsent("connectTimeout", seconds);
-		properties.putIfAbsent("loginTimeout", seconds);
+		if (url.contains("postgresql:")) {
+			String seconds = Long.toString(Math.max(1, (connectTimeout.toMillis() + 999) / 1000));
+			properties.putIfAbsent("connectTimeout", seconds);
+			properties.putIfAbsent("loginTimeout", seconds);
+		}
+		else if (url.contains("mariadb:") || url.contains("mysql:")) {
+			properties.putIfAbsent("connectTimeout", Long.toString(Math.max(1, connectTimeout.toMillis())));
+		}
 	}
 
 	/**

@@ -15,8 +15,17 @@ import org.springframework.transaction.TransactionSystemException;
  * <li>class 08 (connection exceptions), including the AWS JDBC wrapper's 08S02 (failover succeeded:
  * re-run the transaction) and 08007 (transaction resolution unknown);</li>
  * <li>57P01, 57P02, 57P03: the server is shutting down, crashed, or cannot accept connections yet;</li>
+ * <li>MariaDB and MySQL: error 1927 (connection killed, which MariaDB Connector/J reports as an
+ * {@code SQLTimeoutException} with SQLSTATE 70100), 1053 (server shutdown in progress), and the client
+ * errors 2006 and 2013 (server gone, connection lost during a query);</li>
  * <li>a {@link WriterDemotedException}: the writer pool reached a read-only node.</li>
  * </ul>
+ * It is also the one place that knows which errors mean "this node is read-only": PostgreSQL's SQLSTATE
+ * 25006, MariaDB's and MySQL's errors 1290 ({@code --read-only}, {@code --super-read-only}) and 1836
+ * (MySQL's read-only mode). Both families are told apart by the error itself, not by the dialect: the
+ * first write of an application may fail before the monitor has detected a dialect (or with the monitor
+ * off), and pgjdbc never sets a vendor code, so a MySQL error code cannot be mistaken for a PostgreSQL
+ * one.
  *
  * @author rw-routing
  */
@@ -32,7 +41,50 @@ public final class FailoverExceptions {
 	 */
 	public static final String READ_ONLY_SQL_TRANSACTION = "25006";
 
+	// MariaDB and MySQL ER_OPTION_PREVENTS_STATEMENT: with "--read-only" (or "--super-read-only") in its
+	// message a write on a read-only server; with another option ("--secure-file-priv") it is not.
+	private static final int MYSQL_OPTION_PREVENTS_STATEMENT = 1290;
+
+	// MySQL ER_READ_ONLY_MODE.
+	private static final int MYSQL_READ_ONLY_MODE = 1836;
+
+	// MariaDB ER_CONNECTION_KILLED (SQLSTATE 70100, shared with a query interrupted by KILL QUERY or
+	// max_statement_time, which are not failovers: only the code tells them apart).
+	private static final int MYSQL_CONNECTION_KILLED = 1927;
+
+	// MariaDB and MySQL ER_SERVER_SHUTDOWN (SQLSTATE 08S01).
+	private static final int MYSQL_SERVER_SHUTDOWN = 1053;
+
+	// The MySQL client's CR_SERVER_GONE_ERROR and CR_SERVER_LOST.
+	private static final int MYSQL_CLIENT_SERVER_GONE = 2006;
+
+	private static final int MYSQL_CLIENT_SERVER_LOST = 2013;
+
 	private FailoverExceptions() {
+	}
+
+	/**
+	 * Whether a statement was refused because the server is read-only: PostgreSQL's SQLSTATE 25006
+	 * (a hot standby, or a read-only transaction), MariaDB's and MySQL's error 1290 naming the
+	 * {@code --read-only} or {@code --super-read-only} option, and MySQL's error 1836. On the writer
+	 * pool outside a read-only transaction it means the pool reached a node that is no longer the
+	 * primary.
+	 * @param ex the error
+	 * @return {@code true} if the server refused the statement as read-only
+	 */
+	public static boolean isReadOnlyRefusal(SQLException ex) {
+		if (READ_ONLY_SQL_TRANSACTION.equals(ex.getSQLState())) {
+			return true;
+		}
+		int code = ex.getErrorCode();
+		if (code == MYSQL_READ_ONLY_MODE) {
+			return true;
+		}
+		if (code == MYSQL_OPTION_PREVENTS_STATEMENT) {
+			String message = ex.getMessage();
+			return message != null && message.contains("read-only");
+		}
+		return false;
 	}
 
 	/**
@@ -45,7 +97,8 @@ public final class FailoverExceptions {
 			if (cause instanceof WriterDemotedException) {
 				return true;
 			}
-			if (cause instanceof SQLException sqlException && isFailoverState(sqlException.getSQLState())) {
+			if (cause instanceof SQLException sqlException && (isFailoverState(sqlException.getSQLState())
+					|| isConnectionLostCode(sqlException.getErrorCode()))) {
 				return true;
 			}
 			// A rollback that fails on the dead connection hides the error that killed it.
@@ -64,7 +117,17 @@ public final class FailoverExceptions {
 	 */
 	public static boolean isConnectionFailure(SQLException ex) {
 		return ex instanceof SQLNonTransientConnectionException || ex instanceof SQLTransientConnectionException
-				|| ex instanceof SQLRecoverableException || isFailoverState(ex.getSQLState());
+				|| ex instanceof SQLRecoverableException || isFailoverState(ex.getSQLState())
+				|| isConnectionLostCode(ex.getErrorCode());
+	}
+
+	/**
+	 * Whether a vendor code is a MariaDB or MySQL error or client error that means the connection is
+	 * gone: 1927, 1053, 2006, 2013 (pgjdbc's vendor code is always 0).
+	 */
+	private static boolean isConnectionLostCode(int code) {
+		return code == MYSQL_CONNECTION_KILLED || code == MYSQL_SERVER_SHUTDOWN || code == MYSQL_CLIENT_SERVER_GONE
+				|| code == MYSQL_CLIENT_SERVER_LOST;
 	}
 
 	/**

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
@@ -33,8 +35,17 @@ public final class ReaderConnections implements DataSource {
 
 	private static final Log logger = LogFactory.getLog(ReaderConnections.class);
 
-	// Direct: aborting a PostgreSQL connection only closes its socket.
+	// Direct: the driver's own follow-up work, if any, runs in the aborting thread.
 	private static final Executor ABORT_EXECUTOR = Runnable::run;
+
+	// Each abort runs on a thread of its own, in parallel: aborting a PostgreSQL connection only
+	// closes its socket, but MariaDB Connector/J first connects to the node to KILL a running query,
+	// which on a frozen node blocks for the connect timeout before the socket is closed.
+	private static final ExecutorService ABORTS = Executors.newCachedThreadPool((task) -> {
+		Thread thread = new Thread(task, "rw-routing-reader-abort");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	private final DataSource driver;
 
@@ -81,9 +92,19 @@ public final class ReaderConnections implements DataSource {
 		this.onReconnect.set(action);
 	}
 
+	private static void abort(Connection connection) {
+		try {
+			connection.abort(ABORT_EXECUTOR);
+		}
+		catch (SQLException | RuntimeException ex) {
+			logger.debug("Failed to abort a reader connection", ex);
+		}
+	}
+
 	/**
-	 * Abort every open connection, idle or busy.
-	 * @return how many were aborted
+	 * Abort every open connection, idle or busy, each on a thread of its own: they are closed
+	 * shortly after this returns.
+	 * @return how many aborts were started
 	 */
 	public int abortAll() {
 		List<Connection> open;
@@ -96,13 +117,8 @@ public final class ReaderConnections implements DataSource {
 			if (isClosed(connection)) {
 				continue;
 			}
-			try {
-				connection.abort(ABORT_EXECUTOR);
-				aborted++;
-			}
-			catch (SQLException | RuntimeException ex) {
-				logger.debug("Failed to abort a reader connection", ex);
-			}
+			ABORTS.execute(() -> abort(connection));
+			aborted++;
 		}
 		return aborted;
 	}

@@ -121,9 +121,17 @@ final class RoutedConnection implements Connection {
 			applyState(connection, this.decision.route());
 		}
 		catch (SQLException | RuntimeException ex) {
+			RouteDecision failed = this.decision;
 			this.decision = null;
 			this.session.detached();
 			closeAfterFailure(connection, ex);
+			// A driver that sends the transaction's settings at once (MariaDB Connector/J's
+			// setAutoCommit) finds a dead reader here, before anything ran: the writer serves the
+			// read, as when the first statement finds it dead.
+			if (ex instanceof SQLException sqlException && failed.route().isReader()
+					&& FailoverExceptions.isConnectionFailure(sqlException)) {
+				return moveToWriter(this.owner.readerUnreachable(failed, sqlException));
+			}
 			throw ex;
 		}
 		this.target = connection;
@@ -413,9 +421,28 @@ final class RoutedConnection implements Connection {
 		if (routesEachStatement()) {
 			return new RoutedStatement<>(this, factory);
 		}
-		Connection connection = transactionTarget();
-		return new RoutedStatement<>(this, this.decision, factory.create(connection, null), null, factory, null,
-				false);
+		Statement created = create(transactionTarget(), null, factory);
+		return new RoutedStatement<>(this, this.decision, created, null, factory, null, false);
+	}
+
+	/**
+	 * Create a statement of the transaction. MariaDB Connector/J fails at once on a connection
+	 * closed under it (its node found frozen and the reader pool aborted, or dead): before the
+	 * transaction's first statement, the transaction moves to the writer, as when that statement
+	 * finds the reader dead.
+	 */
+	private <S extends Statement> S create(Connection connection, @Nullable String sql, StatementFactory<S> factory)
+			throws SQLException {
+		try {
+			return factory.create(connection, sql);
+		}
+		catch (SQLException ex) {
+			Connection writer = FailoverExceptions.isConnectionFailure(ex) ? readerFailed(ex) : null;
+			if (writer == null) {
+				throw ex;
+			}
+			return factory.create(writer, sql);
+		}
 	}
 
 	private PreparedStatement prepared(String sql, StatementFactory<PreparedStatement> factory) throws SQLException {
@@ -427,9 +454,8 @@ final class RoutedConnection implements Connection {
 			statementOpened(connection);
 			return statement;
 		}
-		Connection connection = transactionTarget();
-		return new RoutedPreparedStatement<>(this, this.decision, factory.create(connection, sql), sql, factory,
-				null, false);
+		PreparedStatement created = create(transactionTarget(), sql, factory);
+		return new RoutedPreparedStatement<>(this, this.decision, created, sql, factory, null, false);
 	}
 
 	private CallableStatement callable(String sql, StatementFactory<CallableStatement> factory) throws SQLException {
@@ -441,9 +467,8 @@ final class RoutedConnection implements Connection {
 			statementOpened(connection);
 			return statement;
 		}
-		Connection connection = transactionTarget();
-		return new RoutedCallableStatement(this, this.decision, factory.create(connection, sql), sql, factory, null,
-				false);
+		CallableStatement created = create(transactionTarget(), sql, factory);
+		return new RoutedCallableStatement(this, this.decision, created, sql, factory, null, false);
 	}
 
 	// Per-statement routing (rw-routing.non-transactional=auto) --------------------------------------

@@ -31,8 +31,9 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  * On the writer, they note whether the work may have written, so that the commit position is
  * captured only after work that did, and they turn a read-only error outside a read-only
- * transaction into a {@link WriterDemotedException}: the writer pool reached a demoted node, whose
- * connections are then retired.
+ * transaction (PostgreSQL's 25006, MariaDB's and MySQL's 1290 and 1836:
+ * {@link FailoverExceptions#isReadOnlyRefusal}) into a {@link WriterDemotedException}: the writer pool
+ * reached a demoted node, whose connections are then retired.
  * <p>
  * Hand-written rather than a dynamic proxy, so that a call costs a virtual call, not a
  * {@code Method.invoke} with its arguments boxed into an array. Calls are recorded (one small
@@ -215,17 +216,18 @@ class RoutedStatement<S extends Statement> implements Statement {
 		if (ex instanceof ReaderPromotedException) {
 			return moveTo(this.connection.readerLeftRecovery());
 		}
+		// On the writer a read-only refusal means the writer endpoint reached a read-only node.
+		if (!current.isReader() && FailoverExceptions.isReadOnlyRefusal(ex)) {
+			if (this.connection.writerDemoted()) {
+				throw new WriterDemotedException(current.poolName(), ex);
+			}
+			throw ex;
+		}
 		if (current.isReader() && RoutedStatements.isWriteRefused(ex)) {
 			if (!this.routedAlone) {
 				throw RoutedStatements.writeRefused(ex, current, this.nonTransactional);
 			}
 			return writeRefused(ex, current);
-		}
-		if (FailoverExceptions.READ_ONLY_SQL_TRANSACTION.equals(ex.getSQLState())) {
-			if (this.connection.writerDemoted()) {
-				throw new WriterDemotedException(current.poolName(), ex);
-			}
-			throw ex;
 		}
 		if (this.recording && current.isReader() && FailoverExceptions.isConnectionFailure(ex)) {
 			Connection writer = this.connection.readerFailed(ex);

@@ -13,14 +13,6 @@ import io.github.rwrouting.failover.FailoverExceptions;
  */
 final class RoutedStatements {
 
-	// MariaDB's and MySQL's ER_OPTION_PREVENTS_STATEMENT ("running with the --read-only option"),
-	// and MySQL's ER_READ_ONLY_MODE (super_read_only): SQLSTATE HY000, told apart by error code.
-	private static final int OPTION_PREVENTS_STATEMENT = 1290;
-
-	private static final int READ_ONLY_MODE = 1836;
-
-	private static final String GENERAL_ERROR = "HY000";
-
 	// MySQL Connector/J refuses a write on a connection set read-only itself, before sending it.
 	private static final String MYSQL_CONNECTOR_J_ILLEGAL_ARGUMENT = "S1009";
 
@@ -38,15 +30,11 @@ final class RoutedStatements {
 	 * @return {@code true} if the statement was refused as a write
 	 */
 	static boolean isWriteRefused(SQLException ex) {
-		String state = ex.getSQLState();
-		if (FailoverExceptions.READ_ONLY_SQL_TRANSACTION.equals(state)) {
+		if (FailoverExceptions.isReadOnlyRefusal(ex)) {
 			return true;
 		}
-		if (GENERAL_ERROR.equals(state)) {
-			return ex.getErrorCode() == OPTION_PREVENTS_STATEMENT || ex.getErrorCode() == READ_ONLY_MODE;
-		}
 		String message = ex.getMessage();
-		return MYSQL_CONNECTOR_J_ILLEGAL_ARGUMENT.equals(state) && message != null
+		return MYSQL_CONNECTOR_J_ILLEGAL_ARGUMENT.equals(ex.getSQLState()) && message != null
 				&& message.startsWith(MYSQL_CONNECTOR_J_READ_ONLY);
 	}
 

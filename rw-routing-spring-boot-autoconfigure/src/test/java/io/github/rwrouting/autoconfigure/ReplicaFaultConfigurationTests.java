@@ -71,6 +71,26 @@ class ReplicaFaultConfigurationTests {
 	}
 
 	@Test
+	void mariaDbAndMysqlReaderPoolsGetTheConnectTimeoutInMilliseconds() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RwRoutingAutoConfiguration.class, DataSourceAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.url=jdbc:mariadb://writer.example.com:3306/app",
+					"spring.datasource.username=app", "spring.datasource.password=s3cret",
+					"rw-routing.readers.a.url=jdbc:mariadb://a.example.com:3306/app",
+					"rw-routing.readers.b.url=jdbc:mysql://b.example.com:3306/app", "rw-routing.dialect=mariadb",
+					"rw-routing.reader-pool.connect-timeout=1500ms")
+			.run((context) -> {
+				assertThat(context.getBean("reader-aDataSource", HikariDataSource.class).getDataSourceProperties())
+					.containsEntry("connectTimeout", "1500")
+					.doesNotContainKey("loginTimeout");
+				assertThat(context.getBean("reader-bDataSource", HikariDataSource.class).getDataSourceProperties())
+					.containsEntry("connectTimeout", "1500");
+				assertThat(context.getBean("writerDataSource", HikariDataSource.class).getDataSourceProperties())
+					.doesNotContainKey("connectTimeout");
+			});
+	}
+
+	@Test
 	void negativeMaxLagFailsWithTheProperty() {
 		this.runner.withPropertyValues(READER_A, "rw-routing.max-lag=-1s").run((context) -> {
 			assertThat(context).hasFailed();

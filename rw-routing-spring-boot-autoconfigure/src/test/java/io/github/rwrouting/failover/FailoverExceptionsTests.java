@@ -1,6 +1,7 @@
 package io.github.rwrouting.failover;
 
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,55 @@ class FailoverExceptionsTests {
 		}
 		assertThat(FailoverExceptions.isFailover(new SQLException("no state"))).isFalse();
 		assertThat(FailoverExceptions.isFailover(null)).isFalse();
+	}
+
+	@Test
+	void mariaDbAndMysqlConnectionLossesAreFailovers() {
+		// MariaDB Connector/J: a killed connection is an SQLTimeoutException with SQLSTATE 70100.
+		SQLException killed = new SQLTimeoutException("Connection was killed", "70100", 1927);
+		assertThat(FailoverExceptions.isFailover(killed)).isTrue();
+		assertThat(FailoverExceptions.isConnectionFailure(killed)).isTrue();
+		SQLException shutdown = new SQLException("Server shutdown in progress", "08S01", 1053);
+		assertThat(FailoverExceptions.isFailover(shutdown)).isTrue();
+		assertThat(FailoverExceptions.isConnectionFailure(shutdown)).isTrue();
+		for (int clientCode : new int[] { 2006, 2013 }) {
+			SQLException lost = new SQLException("Lost connection", "HY000", clientCode);
+			assertThat(FailoverExceptions.isFailover(lost)).as("%d", clientCode).isTrue();
+			assertThat(FailoverExceptions.isConnectionFailure(lost)).as("%d", clientCode).isTrue();
+		}
+	}
+
+	@Test
+	void anInterruptedQueryIsNotAFailover() {
+		// Same SQLSTATE as a killed connection: KILL QUERY (1317) and max_statement_time (1969).
+		for (int code : new int[] { 1317, 1969 }) {
+			SQLException interrupted = new SQLTimeoutException("Query execution was interrupted", "70100", code);
+			assertThat(FailoverExceptions.isFailover(interrupted)).as("%d", code).isFalse();
+			assertThat(FailoverExceptions.isConnectionFailure(interrupted)).as("%d", code).isFalse();
+		}
+	}
+
+	@Test
+	void readOnlyRefusalsOfEveryFamily() {
+		assertThat(FailoverExceptions.isReadOnlyRefusal(new SQLException("read-only transaction", "25006"))).isTrue();
+		assertThat(FailoverExceptions.isReadOnlyRefusal(new SQLException(
+				"The MariaDB server is running with the --read-only option so it cannot execute this statement",
+				"HY000", 1290)))
+			.isTrue();
+		assertThat(FailoverExceptions.isReadOnlyRefusal(new SQLException(
+				"The MySQL server is running with the --super-read-only option so it cannot execute this statement",
+				"HY000", 1290)))
+			.isTrue();
+		assertThat(FailoverExceptions.isReadOnlyRefusal(new SQLException("Running in read-only mode", "HY000", 1836)))
+			.isTrue();
+		// 1290 for another option is not a read-only server.
+		assertThat(FailoverExceptions.isReadOnlyRefusal(new SQLException(
+				"The MySQL server is running with the --secure-file-priv option so it cannot execute this statement",
+				"HY000", 1290)))
+			.isFalse();
+		assertThat(FailoverExceptions.isReadOnlyRefusal(new SQLException("Duplicate entry", "23000", 1062))).isFalse();
+		// A refusal is not itself a failover: only the writer pool's refusal is (WriterDemotedException).
+		assertThat(FailoverExceptions.isFailover(new SQLException("--read-only", "HY000", 1290))).isFalse();
 	}
 
 	@Test
