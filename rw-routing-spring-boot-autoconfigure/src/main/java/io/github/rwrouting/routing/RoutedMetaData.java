@@ -58,6 +58,9 @@ final class RoutedMetaData implements InvocationHandler {
 						+ ": the driver's metadata would hand out the pooled connection");
 			case "isWrapperFor":
 				return ((Class<?>) args[0]).isInstance(proxy);
+			case "getURL":
+				// Frameworks log it; some drivers put the password in it.
+				return JdbcUrlSecrets.masked((String) this.defaults.metaData(method, args, this.connection.boundTarget()));
 			default:
 				if (method.getReturnType() == ResultSet.class) {
 					return withoutStatement((ResultSet) invoke(method, args, this.connection.boundMetaData()));

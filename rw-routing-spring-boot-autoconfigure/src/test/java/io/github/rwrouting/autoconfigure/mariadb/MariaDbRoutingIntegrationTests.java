@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 
+import javax.sql.DataSource;
+
 import io.github.rwrouting.autoconfigure.RwRoutingAutoConfiguration;
 import io.github.rwrouting.autoconfigure.RwRoutingMetricsAutoConfiguration;
 import io.github.rwrouting.consistency.ConsistencyContext;
@@ -99,6 +101,19 @@ class MariaDbRoutingIntegrationTests {
 
 	static MariaDbNode replica() {
 		return cluster.replica(1);
+	}
+
+	@Test
+	void theUrlInTheMetadataHidesThePassword() {
+		// MariaDB Connector/J reports the password in DatabaseMetaData.getURL(), and Hibernate logs that
+		// URL at startup ("Database info").
+		runner().run((context) -> {
+			DataSource dataSource = context.getBean(DataSource.class);
+			try (Connection connection = dataSource.getConnection()) {
+				String url = connection.getMetaData().getURL();
+				assertThat(url).contains(":" + cluster.primary().port() + "/").doesNotContain(cluster.password());
+			}
+		});
 	}
 
 	@Test
