@@ -15,6 +15,7 @@ import org.springframework.transaction.TransactionSystemException;
  * <li>class 08 (connection exceptions), including the AWS JDBC wrapper's 08S02 (failover succeeded:
  * re-run the transaction) and 08007 (transaction resolution unknown);</li>
  * <li>57P01, 57P02, 57P03: the server is shutting down, crashed, or cannot accept connections yet;</li>
+ * <li>25S03: MariaDB Connector/J reconnected in an HA mode and the open transaction was lost;</li>
  * <li>MariaDB and MySQL: error 1927 (connection killed, which MariaDB Connector/J reports as an
  * {@code SQLTimeoutException} with SQLSTATE 70100), 1053 (server shutdown in progress), and the client
  * errors 2006 and 2013 (server gone, connection lost during a query);</li>
@@ -51,6 +52,11 @@ public final class FailoverExceptions {
 	// MariaDB ER_CONNECTION_KILLED (SQLSTATE 70100, shared with a query interrupted by KILL QUERY or
 	// max_statement_time, which are not failovers: only the code tells them apart).
 	private static final int MYSQL_CONNECTION_KILLED = 1927;
+
+	// MariaDB Connector/J's HA modes (sequential, loadbalance, replication) reconnect by themselves after
+	// a connection loss and report a transaction that was open as lost with this SQLSTATE: the server
+	// rolled it back, so it may run again (a loss during COMMIT becomes 08007 in RoutedConnection first).
+	private static final String MARIADB_TRANSACTION_LOST_ON_RECONNECT = "25S03";
 
 	// MariaDB and MySQL ER_SERVER_SHUTDOWN (SQLSTATE 08S01).
 	private static final int MYSQL_SERVER_SHUTDOWN = 1053;
@@ -133,11 +139,11 @@ public final class FailoverExceptions {
 	/**
 	 * Whether an SQLSTATE is a failover state.
 	 * @param state the SQLSTATE, or {@code null}
-	 * @return {@code true} for class 08 and 57P01-57P03
+	 * @return {@code true} for class 08, 57P01-57P03 and 25S03
 	 */
 	public static boolean isFailoverState(@Nullable String state) {
 		return state != null && (state.startsWith("08") || "57P01".equals(state) || "57P02".equals(state)
-				|| "57P03".equals(state));
+				|| "57P03".equals(state) || MARIADB_TRANSACTION_LOST_ON_RECONNECT.equals(state));
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.github.rwrouting.failover;
 
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
 
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,11 @@ class FailoverExceptionsTests {
 			assertThat(FailoverExceptions.isFailover(lost)).as("%d", clientCode).isTrue();
 			assertThat(FailoverExceptions.isConnectionFailure(lost)).as("%d", clientCode).isTrue();
 		}
+		// MariaDB Connector/J's HA mode reconnected and lost the open transaction (seen in FailoverDrill).
+		SQLException reconnected = new SQLTransientConnectionException("Driver has reconnect connection after a "
+				+ "communications link failure with 127.0.0.1:3306. In progress transaction was lost", "25S03");
+		assertThat(FailoverExceptions.isFailover(reconnected)).isTrue();
+		assertThat(FailoverExceptions.isConnectionFailure(reconnected)).isTrue();
 	}
 
 	@Test
