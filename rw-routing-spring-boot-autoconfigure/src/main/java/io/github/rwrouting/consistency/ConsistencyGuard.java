@@ -365,7 +365,7 @@ public final class ConsistencyGuard {
 		try {
 			ReplayCheck look = currentDialect.replayCheck(connection);
 			if (look.position().includes(write)) {
-				return ReplicaCheck.CHECKED;
+				return ReplicaCheck.replayed(false, look.lagNanos());
 			}
 			if (maxWaitNanos <= 0) {
 				return ReplicaCheck.missed(look.lagNanos());
@@ -391,7 +391,7 @@ public final class ConsistencyGuard {
 				look = currentDialect.replayCheck(connection);
 				if (look.position().includes(write)) {
 					waited(System.nanoTime() - start, true);
-					return ReplicaCheck.WAITED;
+					return ReplicaCheck.replayed(true, look.lagNanos());
 				}
 			}
 		}

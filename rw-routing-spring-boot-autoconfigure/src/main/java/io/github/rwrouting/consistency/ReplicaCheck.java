@@ -3,8 +3,8 @@ package io.github.rwrouting.consistency;
 import io.github.rwrouting.topology.ReplayCheck;
 
 /**
- * What asking a replica for a write found: it had the write (at once, or after waiting), or it had
- * not, with its lag as the last look measured it. The outcome is counted by whoever carries out the
+ * What asking a replica for a write found: it had the write (at once, or after waiting) or not, and
+ * its lag as the last look measured it. The outcome is counted by whoever carries out the
  * read, once it knows where the read runs.
  *
  * @author rw-routing
@@ -24,6 +24,14 @@ public final class ReplicaCheck {
 	private ReplicaCheck(ConsistencyOutcome outcome, long lagNanos) {
 		this.outcome = outcome;
 		this.lagNanos = lagNanos;
+	}
+
+	static ReplicaCheck replayed(boolean waited, long lagNanos) {
+		if (lagNanos == ReplayCheck.UNKNOWN_LAG) {
+			return waited ? WAITED : CHECKED;
+		}
+		return new ReplicaCheck(waited ? ConsistencyOutcome.REPLICA_WAITED : ConsistencyOutcome.REPLICA_CHECKED,
+				lagNanos);
 	}
 
 	static ReplicaCheck missed(long lagNanos) {
@@ -49,7 +57,7 @@ public final class ReplicaCheck {
 	}
 
 	/**
-	 * The replica's lag as the last look measured it, when it had not the write.
+	 * The replica's lag as the last look measured it.
 	 * @return the lag in nanoseconds, or {@link ReplayCheck#UNKNOWN_LAG}
 	 */
 	public long lagNanos() {

@@ -213,10 +213,10 @@ public final class ReadRoutePlanner {
 			return this.consistencyWriterPlans[ConsistencyOutcome.WRITER_REPLICA_BEHIND.ordinal()];
 		}
 		NodeState node = this.readerNodes[reader];
-		long lagAtMiss = node.lagAtMissNanos();
-		long lagNanos = (lagAtMiss != ReplayCheck.UNKNOWN_LAG) ? lagAtMiss : node.lagNanos();
+		long checkedLag = node.checkedLagNanos();
+		long lagNanos = (checkedLag != ReplayCheck.UNKNOWN_LAG) ? checkedLag : node.lagNanos();
 		long ageNanos = consistency.ageNanos(required);
-		if (!worthAsking(node, lagAtMiss, lagNanos, ageNanos, consistency, required)) {
+		if (!worthAsking(node, checkedLag, lagNanos, ageNanos, consistency, required)) {
 			// It will not have the write within max-wait.
 			return new RoutePlan(writerDecision(RouteReason.CONSISTENCY), ConsistencyOutcome.WRITER_REPLICA_BEHIND, null,
 					0, required, this.readerPlans[reader][reason.ordinal()].decision());
@@ -239,9 +239,9 @@ public final class ReadRoutePlanner {
 	 * position is worth a round trip. Asking never risks a stale read (the check reads the replica's
 	 * own replay position); a miss costs one round trip.
 	 * <p>
-	 * When a check found the replica behind since the monitor's last poll and measured its lag in
-	 * the same round trip, the replica is taken to keep replaying at that lag: a write is worth
-	 * asking about once it is that old, less {@code max-wait}. The lag measured is the time since the
+	 * When a read's check measured the replica's lag (in the same round trip as its position) since
+	 * the monitor's last poll, the replica is taken to keep replaying at the latest such lag: a write
+	 * is worth asking about once it is that old, less {@code max-wait}. The lag measured is the time since the
 	 * replica's last replayed commit, an upper bound of its real lag (exact while the primary
 	 * commits steadily, longer after a quiet spell on the primary), so the next ask comes when the
 	 * replica should have the write, never earlier; a second read of the missed write within a page
@@ -255,10 +255,10 @@ public final class ReadRoutePlanner {
 	 * replayed commit while the next may be due any moment, and the lag may have fallen since the
 	 * poll, so it overstates the lag by up to about that much.
 	 */
-	private static boolean worthAsking(NodeState node, long lagAtMissNanos, long lagNanos, long ageNanos,
+	private static boolean worthAsking(NodeState node, long checkedLagNanos, long lagNanos, long ageNanos,
 			ConsistencyGuard consistency, ConsistencyToken.Entry required) {
-		if (lagAtMissNanos != ReplayCheck.UNKNOWN_LAG) {
-			return lagAtMissNanos <= ageNanos + consistency.maxWaitNanos();
+		if (checkedLagNanos != ReplayCheck.UNKNOWN_LAG) {
+			return checkedLagNanos <= ageNanos + consistency.maxWaitNanos();
 		}
 		if (node.missedSince(required.commitTimeMillis())) {
 			return false;
@@ -308,14 +308,29 @@ public final class ReadRoutePlanner {
 			NodeState node = plan.decision().route().node();
 			long ageNanos = consistency.ageNanos(check);
 			// It lacked the write: whatever its clock says, it lags at least the write's age.
-			long lagAtMiss = (lagNanos != ReplayCheck.UNKNOWN_LAG) ? Math.max(lagNanos, ageNanos)
+			long checkedLag = (lagNanos != ReplayCheck.UNKNOWN_LAG) ? Math.max(lagNanos, ageNanos)
 					: ReplayCheck.UNKNOWN_LAG;
-			node.missed(check.commitTimeMillis(), lagAtMiss);
+			node.missed(check.commitTimeMillis(), checkedLag);
 			// Least-lag balancing prefers other readers meanwhile.
-			node.lagsAtLeast((lagAtMiss != ReplayCheck.UNKNOWN_LAG) ? lagAtMiss : ageNanos);
+			node.lagsAtLeast((checkedLag != ReplayCheck.UNKNOWN_LAG) ? checkedLag : ageNanos);
 		}
 		return new RoutePlan(writerDecision(RouteReason.CONSISTENCY), ConsistencyOutcome.WRITER_FALLBACK, null, 0, check,
 				plan.decision());
+	}
+
+	/**
+	 * The planned check found the replica with the write: the lag it measured on the way (the time
+	 * since the replica's last replayed commit, no more than the write's age) is the freshest known,
+	 * and until the monitor's next poll reads are judged by it (see {@link #worthAsking}), as after a
+	 * miss. Without a monitor nothing would forget it again, so it is not recorded.
+	 * @param plan the plan whose check passed
+	 * @param consistency the guard that ran the check
+	 * @param lagNanos the replica's lag as the check measured it, or {@link ReplayCheck#UNKNOWN_LAG}
+	 */
+	public void checkPassed(RoutePlan plan, ConsistencyGuard consistency, long lagNanos) {
+		if (consistency.remeasureNanos() > 0 && plan.decision().route().isReader()) {
+			plan.decision().route().node().checked(lagNanos);
+		}
 	}
 
 	/**

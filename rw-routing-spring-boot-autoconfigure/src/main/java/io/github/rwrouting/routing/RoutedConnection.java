@@ -230,6 +230,7 @@ final class RoutedConnection implements Connection {
 		try {
 			found = replayed(guard, connection, check, plan.expectedWaitNanos());
 			if (found.hasReplayed()) {
+				this.owner.checkPassed(plan, found.lagNanos());
 				this.outcome = found.outcome();
 				return connection;
 			}

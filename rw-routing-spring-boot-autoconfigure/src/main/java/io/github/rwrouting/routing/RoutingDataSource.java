@@ -182,6 +182,12 @@ public class RoutingDataSource implements DataSource {
 		return this.planner.planStatement(true, this.replanning);
 	}
 
+	void checkPassed(RoutePlan plan, long lagNanos) {
+		if (this.consistency != null) {
+			this.planner.checkPassed(plan, this.consistency, lagNanos);
+		}
+	}
+
 	RoutePlan checkFailed(RoutePlan plan, long lagNanos) {
 		return (this.consistency != null) ? this.planner.checkFailed(plan, this.consistency, lagNanos)
 				: this.planner.writerPlan(RouteReason.CONSISTENCY);

@@ -63,9 +63,9 @@ public final class NodeState {
 	// poll; Long.MAX_VALUE when none did.
 	private volatile long missedCommitMillis = Long.MAX_VALUE;
 
-	// The lag the latest such read measured on the node in the same round trip;
+	// The lag the latest check of a read measured on the node since the monitor's last poll;
 	// ReplayCheck.UNKNOWN_LAG when none did, or the database does not tell.
-	private volatile long lagAtMissNanos = ReplayCheck.UNKNOWN_LAG;
+	private volatile long checkedLagNanos = ReplayCheck.UNKNOWN_LAG;
 
 	private volatile ReplicationPosition replayed = ReplicationPosition.UNKNOWN;
 
@@ -209,9 +209,9 @@ public final class NodeState {
 	}
 
 	/**
-	 * A read found the node without a write. Until the monitor's next poll the node is taken to keep
-	 * the lag the read measured with its check, when the database told it (see
-	 * {@link #lagAtMissNanos()}); else not to have that write nor any younger one.
+	 * A read's check found the node without a write. Until the monitor's next poll the node is taken
+	 * to keep the lag the check measured, when the database told it (see {@link #checkedLagNanos()});
+	 * else not to have that write nor any younger one.
 	 * @param commitTimeMillis the write's commit time
 	 * @param lagNanos the node's lag as the check measured it, at least the write's age then, or
 	 * {@link ReplayCheck#UNKNOWN_LAG}
@@ -221,9 +221,18 @@ public final class NodeState {
 		if (commitTimeMillis < this.missedCommitMillis) {
 			this.missedCommitMillis = commitTimeMillis;
 		}
+		checked(lagNanos);
+	}
+
+	/**
+	 * A read's check measured the node's lag (whether or not it had the read's write): until the
+	 * monitor's next poll the node is taken to keep it.
+	 * @param lagNanos the lag, or {@link ReplayCheck#UNKNOWN_LAG}
+	 */
+	public void checked(long lagNanos) {
 		if (lagNanos != ReplayCheck.UNKNOWN_LAG) {
 			// The latest measurement is the closest to the node's lag now.
-			this.lagAtMissNanos = lagNanos;
+			this.checkedLagNanos = lagNanos;
 		}
 	}
 
@@ -238,18 +247,17 @@ public final class NodeState {
 	}
 
 	/**
-	 * The lag the latest read that found the node without its write measured there, since the
-	 * monitor's last poll: the node keeps replaying, and is taken to keep that lag until the poll
-	 * measures it again.
+	 * The lag the latest check of a read measured on the node since the monitor's last poll: the
+	 * node keeps replaying, and is taken to keep that lag until the poll measures it again.
 	 * @return the lag in nanoseconds, or {@link ReplayCheck#UNKNOWN_LAG} when no read measured one
 	 */
-	public long lagAtMissNanos() {
-		return this.lagAtMissNanos;
+	public long checkedLagNanos() {
+		return this.checkedLagNanos;
 	}
 
 	private void forgetMisses() {
 		this.missedCommitMillis = Long.MAX_VALUE;
-		this.lagAtMissNanos = ReplayCheck.UNKNOWN_LAG;
+		this.checkedLagNanos = ReplayCheck.UNKNOWN_LAG;
 	}
 
 	/**

@@ -309,7 +309,7 @@ class ReadRoutePlannerTests {
 		// The check found it 150 ms behind (its last replayed commit was 150 ms old).
 		RoutePlan fallback = planner.checkFailed(checked, guard, millis(150));
 		assertThat(fallback.outcome()).isEqualTo(ConsistencyOutcome.WRITER_FALLBACK);
-		assertThat(this.reader1.node().lagAtMissNanos()).isEqualTo(millis(150));
+		assertThat(this.reader1.node().checkedLagNanos()).isEqualTo(millis(150));
 		assertThat(this.reader1.node().lagNanos()).as("least-lag balancing sees it").isEqualTo(millis(150));
 		// The page's next reads of the same write: not asked until it is 150 ms old, less max-wait (20 ms).
 		for (long age : new long[] { 30, 31, 100, 129 }) {
@@ -330,9 +330,34 @@ class ReadRoutePlannerTests {
 			.isEqualTo(ConsistencyOutcome.WRITER_REPLICA_BEHIND);
 		// The monitor's next poll measures it again and forgets the check's lag.
 		this.reader1.node().markAvailable(millis(5));
-		assertThat(this.reader1.node().lagAtMissNanos()).isEqualTo(ReplayCheck.UNKNOWN_LAG);
+		assertThat(this.reader1.node().checkedLagNanos()).isEqualTo(ReplayCheck.UNKNOWN_LAG);
 		this.context.set(token(this.write));
 		assertThat(planner.plan(true, true, guard).check()).isEqualTo(this.write);
+	}
+
+	@Test
+	void aCheckThatFoundTheWriteTellsTheReplicasLagToo() {
+		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, List.of(this.reader1), NonTransactionalRoute.WRITER);
+		ConsistencyGuard guard = guard(MONITOR_INTERVAL);
+		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
+		this.context.set(token(this.write));
+		this.clock.set(COMMITTED_AT + 30);
+		planner.checkFailed(planner.plan(true, true, guard), guard, millis(150));
+		// Another read's check finds its older write, and the replica 40 ms behind: it caught up.
+		this.clock.set(COMMITTED_AT + 200);
+		RoutePlan older = planner.plan(true, true, guard);
+		planner.checkPassed(older, guard, millis(40));
+		assertThat(this.reader1.node().checkedLagNanos()).isEqualTo(millis(40));
+		this.context.set(token(new ConsistencyToken.Entry(7, 1, 8192, COMMITTED_AT + 180)));
+		assertThat(planner.plan(true, true, guard).check()).as("20 ms old: expected within max-wait").isNotNull();
+		this.context.set(token(new ConsistencyToken.Entry(7, 1, 8192, COMMITTED_AT + 190)));
+		assertThat(planner.plan(true, true, guard).outcome()).as("10 ms old")
+			.isEqualTo(ConsistencyOutcome.WRITER_REPLICA_BEHIND);
+		// Without a monitor nothing would forget it: not recorded.
+		this.reader1.node().markAvailable(0);
+		ConsistencyGuard unmonitored = guard(Duration.ZERO);
+		planner.checkPassed(planner.plan(true, true, unmonitored), unmonitored, millis(40));
+		assertThat(this.reader1.node().checkedLagNanos()).isEqualTo(ReplayCheck.UNKNOWN_LAG);
 	}
 
 	@Test
@@ -344,7 +369,7 @@ class ReadRoutePlannerTests {
 		this.clock.set(COMMITTED_AT + 30);
 		// A replica whose clock is behind the primary's: it lacked a 30 ms old write, so it lags 30 ms at least.
 		planner.checkFailed(planner.plan(true, true, guard), guard, millis(2));
-		assertThat(this.reader1.node().lagAtMissNanos()).isEqualTo(millis(30));
+		assertThat(this.reader1.node().checkedLagNanos()).isEqualTo(millis(30));
 	}
 
 	@Test
@@ -356,7 +381,7 @@ class ReadRoutePlannerTests {
 		this.clock.set(COMMITTED_AT + 30);
 		planner.checkFailed(planner.plan(true, true, unmonitored), unmonitored, millis(150));
 		assertThat(this.reader1.node().lagNanos()).as("nothing would ever lower it again").isZero();
-		assertThat(this.reader1.node().lagAtMissNanos()).isEqualTo(ReplayCheck.UNKNOWN_LAG);
+		assertThat(this.reader1.node().checkedLagNanos()).isEqualTo(ReplayCheck.UNKNOWN_LAG);
 		assertThat(planner.plan(true, true, unmonitored).check()).isEqualTo(this.write);
 	}
 
