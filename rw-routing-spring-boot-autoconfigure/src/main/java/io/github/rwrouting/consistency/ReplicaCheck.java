@@ -66,7 +66,8 @@ public final class ReplicaCheck {
 
 	@Override
 	public String toString() {
-		return this.outcome.tagValue() + ((this.lagNanos != ReplayCheck.UNKNOWN_LAG) ? " (lag " + this.lagNanos + " ns)" : "");
+		String lag = (this.lagNanos != ReplayCheck.UNKNOWN_LAG) ? " (lag " + this.lagNanos + " ns)" : "";
+		return this.outcome.tagValue() + lag;
 	}
 
 }

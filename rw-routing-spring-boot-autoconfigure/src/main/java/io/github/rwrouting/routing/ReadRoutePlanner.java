@@ -34,7 +34,7 @@ import org.springframework.util.Assert;
  * <li>with a token: to the writer when no replica can be trusted with it (unknown cluster, time
  * window, another timeline); else to a reader the monitor last saw past the write; else to the
  * picked reader after one bounded check of its replay position, when its lag lets it catch up
- * within {@code max-wait}: the lag a check that found it behind measured since the monitor's last
+ * within {@code max-wait}: the lag the latest check of a read measured since the monitor's last
  * poll, else the monitor's (taken within half a monitor interval, and only while no read since the
  * poll found it without this write or an older one); else to the writer
  * ({@link RouteReason#CONSISTENCY}).</li>
@@ -241,12 +241,12 @@ public final class ReadRoutePlanner {
 	 * <p>
 	 * When a read's check measured the replica's lag (in the same round trip as its position) since
 	 * the monitor's last poll, the replica is taken to keep replaying at the latest such lag: a write
-	 * is worth asking about once it is that old, less {@code max-wait}. The lag measured is the time since the
-	 * replica's last replayed commit, an upper bound of its real lag (exact while the primary
-	 * commits steadily, longer after a quiet spell on the primary), so the next ask comes when the
-	 * replica should have the write, never earlier; a second read of the missed write within a page
-	 * view is not asked again before then (the write is younger than that lag, or the check would
-	 * have found it).
+	 * is worth asking about once it is that old, less {@code max-wait}. The lag measured is the time
+	 * since the replica's last replayed commit, an upper bound of its real lag (exact while the
+	 * primary commits steadily, longer after a quiet spell on the primary), so the next ask comes
+	 * when the replica should have the write, never earlier; a second read of a write the check just
+	 * found missing is not asked again before then (that write is younger than the lag, unless the
+	 * lag read was raised to its age).
 	 * <p>
 	 * Without such a measurement (a database that does not tell the lag), a replica found without a
 	 * write or an older one since the poll is taken to stand still short of it until the next poll.
