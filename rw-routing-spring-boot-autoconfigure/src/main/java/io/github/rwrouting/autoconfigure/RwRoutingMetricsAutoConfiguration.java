@@ -28,7 +28,7 @@ public final class RwRoutingMetricsAutoConfiguration {
 
 	@Bean
 	RoutingMetrics rwRoutingMetrics(ReadRoutePlanner planner, ObjectProvider<ReplicaMonitor> monitor) {
-		return new RoutingMetrics(() -> planner, monitor::getIfAvailable);
+		return new RoutingMetrics(planner, monitor::getIfAvailable);
 	}
 
 	@Bean(RwRoutingFailoverConfiguration.FAILOVER_RETRY_LISTENER_BEAN_NAME)

@@ -11,6 +11,7 @@ import java.util.function.LongSupplier;
 import io.github.rwrouting.topology.ClusterIdentity;
 import io.github.rwrouting.topology.ClusterState;
 import io.github.rwrouting.topology.DatabaseDialect;
+import io.github.rwrouting.topology.ReplayCheck;
 import io.github.rwrouting.topology.ReplicationPosition;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -86,6 +87,27 @@ public final class ConsistencyGuard {
 		this.timeWindowMillis = timeWindow.toMillis();
 		this.listeners = listeners.toArray(new ConsistencyListener[0]);
 		this.clock = clock;
+	}
+
+	private ConsistencyGuard(ConsistencyGuard guard, ConsistencyListener[] listeners) {
+		this.mode = guard.mode;
+		this.context = guard.context;
+		this.cluster = guard.cluster;
+		this.maxWaitNanos = guard.maxWaitNanos;
+		this.remeasureNanos = guard.remeasureNanos;
+		this.ttlMillis = guard.ttlMillis;
+		this.timeWindowMillis = guard.timeWindowMillis;
+		this.listeners = listeners;
+		this.clock = guard.clock;
+	}
+
+	/**
+	 * The same guard, telling no listener of any outcome: for planning a read again, whose outcomes
+	 * were counted when it was first planned.
+	 * @return a guard that counts nothing
+	 */
+	public ConsistencyGuard withoutListeners() {
+		return new ConsistencyGuard(this, new ConsistencyListener[0]);
 	}
 
 	/**
@@ -309,41 +331,44 @@ public final class ConsistencyGuard {
 	}
 
 	/**
-	 * Whether the replica behind a borrowed connection has replayed a write, waiting at most
+	 * Ask the replica behind a borrowed connection whether it has replayed a write, waiting at most
 	 * {@code max-wait}. Runs in auto-commit mode, before the read's transaction begins, so the
 	 * read's snapshot is taken after the check. When the replica is behind, the first look again is
-	 * at the expected catch-up time, then every millisecond: each look is a query on the replica.
+	 * at the expected catch-up time, then every millisecond: each look is a query on the replica,
+	 * which also reads its lag where the dialect tells it. Counts no outcome: the caller counts
+	 * {@link ReplicaCheck#outcome()} once the read runs where the check sent it.
 	 * @param connection a reader connection, in auto-commit mode
 	 * @param entry the requirement
 	 * @param expectedWaitNanos when the replica is expected to have it, from its measured lag
-	 * @return {@code true} if the replica has replayed it
+	 * @return what the check found
 	 */
-	public boolean awaitReplayed(Connection connection, ConsistencyToken.Entry entry, long expectedWaitNanos) {
+	public ReplicaCheck awaitReplayed(Connection connection, ConsistencyToken.Entry entry, long expectedWaitNanos) {
 		return awaitReplayed(connection, entry, expectedWaitNanos, this.maxWaitNanos);
 	}
 
 	/**
-	 * Whether the replica behind a borrowed connection has replayed a write, waiting at most a given
-	 * time (see {@link #awaitReplayed(Connection, ConsistencyToken.Entry, long)}).
+	 * Ask the replica behind a borrowed connection whether it has replayed a write, waiting at most
+	 * a given time (see {@link #awaitReplayed(Connection, ConsistencyToken.Entry, long)}).
 	 * @param connection a reader connection, in auto-commit mode
 	 * @param entry the requirement
 	 * @param expectedWaitNanos when the replica is expected to have it, from its measured lag
 	 * @param maxWaitNanos how long to wait at most, in nanoseconds
-	 * @return {@code true} if the replica has replayed it
+	 * @return what the check found
 	 */
-	public boolean awaitReplayed(Connection connection, ConsistencyToken.Entry entry, long expectedWaitNanos,
+	public ReplicaCheck awaitReplayed(Connection connection, ConsistencyToken.Entry entry, long expectedWaitNanos,
 			long maxWaitNanos) {
 		DatabaseDialect currentDialect = this.cluster.dialect();
 		if (currentDialect == null || entry.position() < 0) {
-			return false;
+			return ReplicaCheck.MISSED;
 		}
+		ReplicationPosition write = entry.replicationPosition();
 		try {
-			if (hasReplayed(currentDialect, connection, entry)) {
-				outcome(ConsistencyOutcome.REPLICA_CHECKED);
-				return true;
+			ReplayCheck look = currentDialect.replayCheck(connection);
+			if (look.position().includes(write)) {
+				return ReplicaCheck.replayed(false, look.lagNanos());
 			}
 			if (maxWaitNanos <= 0) {
-				return false;
+				return ReplicaCheck.missed(look.lagNanos());
 			}
 			long start = System.nanoTime();
 			long deadline = start + maxWaitNanos;
@@ -352,7 +377,7 @@ public final class ConsistencyGuard {
 				long remaining = deadline - System.nanoTime();
 				if (remaining <= 0) {
 					waited(System.nanoTime() - start, false);
-					return false;
+					return ReplicaCheck.missed(look.lagNanos());
 				}
 				// A bounded poll: the replica's replay cannot be waited on before PostgreSQL 19.
 				LockSupport.parkNanos(Math.min(pause, remaining));
@@ -360,25 +385,20 @@ public final class ConsistencyGuard {
 					// Someone wants this thread to stop: no more waiting, the read goes to the writer
 					// and the interrupt stays for the caller to see.
 					waited(System.nanoTime() - start, false);
-					return false;
+					return ReplicaCheck.missed(look.lagNanos());
 				}
 				pause = POLL_NANOS;
-				if (hasReplayed(currentDialect, connection, entry)) {
+				look = currentDialect.replayCheck(connection);
+				if (look.position().includes(write)) {
 					waited(System.nanoTime() - start, true);
-					outcome(ConsistencyOutcome.REPLICA_WAITED);
-					return true;
+					return ReplicaCheck.replayed(true, look.lagNanos());
 				}
 			}
 		}
 		catch (SQLException ex) {
 			logger.debug("Could not read the replay position", ex);
-			return false;
+			return ReplicaCheck.MISSED;
 		}
-	}
-
-	private static boolean hasReplayed(DatabaseDialect dialect, Connection connection, ConsistencyToken.Entry entry)
-			throws SQLException {
-		return dialect.replayPosition(connection).includes(entry.replicationPosition());
 	}
 
 	private @Nullable ClusterIdentity knownIdentity() {

@@ -79,7 +79,7 @@ public class RoutingMetrics implements RouteListener, ConsistencyListener, Meter
 
 	private static final ConsistencyOutcome[] OUTCOMES = ConsistencyOutcome.values();
 
-	private final Supplier<ReadRoutePlanner> policy;
+	private final ReadRoutePlanner planner;
 
 	private final Supplier<@Nullable ReplicaMonitor> monitor;
 
@@ -93,11 +93,11 @@ public class RoutingMetrics implements RouteListener, ConsistencyListener, Meter
 
 	/**
 	 * Create the meters' source.
-	 * @param policy the routing policy, asked for when the meters are bound
-	 * @param monitor the replica monitor, if there is one
+	 * @param planner the read-route planner, whose decisions are counted
+	 * @param monitor the replica monitor, if there is one, asked for when the meters are bound
 	 */
-	public RoutingMetrics(Supplier<ReadRoutePlanner> policy, Supplier<@Nullable ReplicaMonitor> monitor) {
-		this.policy = policy;
+	public RoutingMetrics(ReadRoutePlanner planner, Supplier<@Nullable ReplicaMonitor> monitor) {
+		this.planner = planner;
 		this.monitor = monitor;
 	}
 
@@ -145,9 +145,8 @@ public class RoutingMetrics implements RouteListener, ConsistencyListener, Meter
 		this.outcomes = byOutcome;
 		this.waitCaughtUp = waitTimer(registry, "caught-up");
 		this.waitTimedOut = waitTimer(registry, "timed-out");
-		ReadRoutePlanner routingPolicy = this.policy.get();
 		Map<RouteDecision, LazyMeter<Counter>> byDecision = new IdentityHashMap<>();
-		for (RouteDecision decision : routingPolicy.decisions()) {
+		for (RouteDecision decision : this.planner.decisions()) {
 			Counter.Builder builder = Counter.builder(ROUTES)
 				.description("Connections routed, by the pool they went to and why")
 				.tag("target", decision.route().name())
@@ -157,7 +156,7 @@ public class RoutingMetrics implements RouteListener, ConsistencyListener, Meter
 		this.counters = byDecision;
 		ReplicaMonitor replicaMonitor = this.monitor.get();
 		if (replicaMonitor != null && !replicaMonitor.statuses().isEmpty()) {
-			routingPolicy.readers().forEach((reader) -> bindReader(registry, replicaMonitor, reader));
+			this.planner.readers().forEach((reader) -> bindReader(registry, replicaMonitor, reader));
 		}
 	}
 

@@ -12,6 +12,7 @@ import io.github.rwrouting.consistency.ConsistencyToken;
 import io.github.rwrouting.topology.ClusterIdentity;
 import io.github.rwrouting.topology.ExclusionReason;
 import io.github.rwrouting.topology.NodeState;
+import io.github.rwrouting.topology.ReplayCheck;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -32,9 +33,10 @@ import org.springframework.util.Assert;
  * token this cluster has nothing to ask for;</li>
  * <li>with a token: to the writer when no replica can be trusted with it (unknown cluster, time
  * window, another timeline); else to a reader the monitor last saw past the write; else to the
- * picked reader after one bounded check of its replay position, when its measured lag (taken
- * within half a monitor interval) lets it catch up within {@code max-wait} and no read since the
- * monitor's last poll found it without this write or an older one; else to the writer
+ * picked reader after one bounded check of its replay position, when its lag lets it catch up
+ * within {@code max-wait}: the lag the latest check of a read measured since the monitor's last
+ * poll, else the monitor's (taken within half a monitor interval, and only while no read since the
+ * poll found it without this write or an older one); else to the writer
  * ({@link RouteReason#CONSISTENCY}).</li>
  * </ol>
  * A read sent to the writer although a reader could have served it (its reader was behind, missed
@@ -211,9 +213,10 @@ public final class ReadRoutePlanner {
 			return this.consistencyWriterPlans[ConsistencyOutcome.WRITER_REPLICA_BEHIND.ordinal()];
 		}
 		NodeState node = this.readerNodes[reader];
-		long lagNanos = node.lagNanos();
+		long checkedLag = node.checkedLagNanos();
+		long lagNanos = (checkedLag != ReplayCheck.UNKNOWN_LAG) ? checkedLag : node.lagNanos();
 		long ageNanos = consistency.ageNanos(required);
-		if (!worthAsking(node, lagNanos, ageNanos, consistency, required)) {
+		if (!worthAsking(node, checkedLag, lagNanos, ageNanos, consistency, required)) {
 			// It will not have the write within max-wait.
 			return new RoutePlan(writerDecision(RouteReason.CONSISTENCY), ConsistencyOutcome.WRITER_REPLICA_BEHIND, null,
 					0, required, this.readerPlans[reader][reason.ordinal()].decision());
@@ -233,18 +236,30 @@ public final class ReadRoutePlanner {
 
 	/**
 	 * Whether a replica may have a write within {@code max-wait}, so that one check of its replay
-	 * position is worth a round trip. Never when a read since the monitor's last poll found it without
-	 * this write or an older one (it is taken to stand still until the next poll: a page that reads
-	 * several times after a write asks a lagging replica once). Else when its measured lag, less half
-	 * a monitor interval, lets it: the monitor reads the lag off the writer's positions sampled once
-	 * per interval, a replica's replay position is that of its last replayed commit while the next
-	 * may be due any moment, and the lag may have fallen since the poll, so the measured lag
-	 * overstates it by up to about that much. Asking never risks a stale read (the check reads the
-	 * replica's own replay position); a miss costs one round trip, and keeps reads of that write and
-	 * younger ones from asking again until the next poll.
+	 * position is worth a round trip. Asking never risks a stale read (the check reads the replica's
+	 * own replay position); a miss costs one round trip.
+	 * <p>
+	 * When a read's check measured the replica's lag (in the same round trip as its position) since
+	 * the monitor's last poll, the replica is taken to keep replaying at the latest such lag: a write
+	 * is worth asking about once it is that old, less {@code max-wait}. The lag measured is the time
+	 * since the replica's last replayed commit, an upper bound of its real lag (exact while the
+	 * primary commits steadily, longer after a quiet spell on the primary), so the next ask comes
+	 * when the replica should have the write, never earlier; a second read of a write the check just
+	 * found missing is not asked again before then (that write is younger than the lag, unless the
+	 * lag read was raised to its age).
+	 * <p>
+	 * Without such a measurement (a database that does not tell the lag), a replica found without a
+	 * write or an older one since the poll is taken to stand still short of it until the next poll.
+	 * Else the monitor's lag decides, less half a monitor interval: the monitor reads it off the
+	 * writer's positions sampled once per interval, a replica's replay position is that of its last
+	 * replayed commit while the next may be due any moment, and the lag may have fallen since the
+	 * poll, so it overstates the lag by up to about that much.
 	 */
-	private static boolean worthAsking(NodeState node, long lagNanos, long ageNanos, ConsistencyGuard consistency,
-			ConsistencyToken.Entry required) {
+	private static boolean worthAsking(NodeState node, long checkedLagNanos, long lagNanos, long ageNanos,
+			ConsistencyGuard consistency, ConsistencyToken.Entry required) {
+		if (checkedLagNanos != ReplayCheck.UNKNOWN_LAG) {
+			return checkedLagNanos <= ageNanos + consistency.maxWaitNanos();
+		}
 		if (node.missedSince(required.commitTimeMillis())) {
 			return false;
 		}
@@ -273,30 +288,49 @@ public final class ReadRoutePlanner {
 	/**
 	 * The planned check found the replica without the write (after waiting up to {@code max-wait}):
 	 * the read goes to the writer, and until the monitor measures the replica again it is taken to
-	 * stand still short of that write. Following reads of that write, or of a younger one, then go to
-	 * the writer without asking: a page that reads several times after a write wastes one round trip,
-	 * not one per read, and each further miss before the next poll needs a write older than every one
-	 * missed since. Reads of older writes are still asked, as before the miss: the
-	 * earlier rule (the lag estimate raised to the write's age plus {@code max-wait} plus the monitor
-	 * interval) also sent those to the writer, replica reads lost for nothing. Without a monitor
-	 * nothing would forget the miss again, so each read asks on its own.
+	 * keep the lag the check measured (at least the write's age: it lacked the write), or, when the
+	 * database does not tell the lag, to stand still short of that write (see
+	 * {@link #worthAsking}). Either way a page that reads several times after a write asks a lagging
+	 * replica once, not once per read; with the lag, reads of writes old enough for the replica to
+	 * have them since are asked again before the next poll. Without a monitor nothing would forget
+	 * the miss again, so each read asks on its own.
 	 * @param plan the plan whose check failed
 	 * @param consistency the guard that ran the check
+	 * @param lagNanos the replica's lag as the check measured it, or {@link ReplayCheck#UNKNOWN_LAG}
 	 * @return the writer's plan, which passed over the checked reader
 	 */
-	public RoutePlan checkFailed(RoutePlan plan, ConsistencyGuard consistency) {
+	public RoutePlan checkFailed(RoutePlan plan, ConsistencyGuard consistency, long lagNanos) {
 		ConsistencyToken.Entry check = plan.check();
 		if (check == null) {
 			return this.consistencyWriterPlans[ConsistencyOutcome.WRITER_FALLBACK.ordinal()];
 		}
 		if (consistency.remeasureNanos() > 0) {
 			NodeState node = plan.decision().route().node();
-			node.missed(check.commitTimeMillis());
-			// It lags at least the write's age: least-lag balancing prefers other readers meanwhile.
-			node.lagsAtLeast(consistency.ageNanos(check));
+			long ageNanos = consistency.ageNanos(check);
+			// It lacked the write: whatever its clock says, it lags at least the write's age.
+			long checkedLag = (lagNanos != ReplayCheck.UNKNOWN_LAG) ? Math.max(lagNanos, ageNanos)
+					: ReplayCheck.UNKNOWN_LAG;
+			node.missed(check.commitTimeMillis(), checkedLag);
+			// Least-lag balancing prefers other readers meanwhile.
+			node.lagsAtLeast((checkedLag != ReplayCheck.UNKNOWN_LAG) ? checkedLag : ageNanos);
 		}
 		return new RoutePlan(writerDecision(RouteReason.CONSISTENCY), ConsistencyOutcome.WRITER_FALLBACK, null, 0, check,
 				plan.decision());
+	}
+
+	/**
+	 * The planned check found the replica with the write: the lag it measured on the way (the time
+	 * since the replica's last replayed commit, no more than the write's age) is the freshest known,
+	 * and until the monitor's next poll reads are judged by it (see {@link #worthAsking}), as after a
+	 * miss. Without a monitor nothing would forget it again, so it is not recorded.
+	 * @param plan the plan whose check passed
+	 * @param consistency the guard that ran the check
+	 * @param lagNanos the replica's lag as the check measured it, or {@link ReplayCheck#UNKNOWN_LAG}
+	 */
+	public void checkPassed(RoutePlan plan, ConsistencyGuard consistency, long lagNanos) {
+		if (consistency.remeasureNanos() > 0 && plan.decision().route().isReader()) {
+			plan.decision().route().node().checked(lagNanos);
+		}
 	}
 
 	/**

@@ -24,7 +24,9 @@ import java.util.concurrent.Executor;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.rwrouting.consistency.ConsistencyGuard;
+import io.github.rwrouting.consistency.ConsistencyOutcome;
 import io.github.rwrouting.consistency.ConsistencyToken;
+import io.github.rwrouting.consistency.ReplicaCheck;
 import io.github.rwrouting.consistency.SqlStatements;
 import io.github.rwrouting.failover.FailoverExceptions;
 import org.apache.commons.logging.Log;
@@ -63,6 +65,11 @@ final class RoutedConnection implements Connection {
 	private @Nullable Connection target;
 
 	private @Nullable RouteDecision decision;
+
+	// The consistency outcome of the route being taken, counted once the connection is bound: a
+	// read planned again (its reader turned out promoted) or carried out elsewhere (its reader was
+	// unreachable) counts what did happen, once.
+	private @Nullable ConsistencyOutcome outcome;
 
 	private boolean autoCommit;
 
@@ -115,7 +122,7 @@ final class RoutedConnection implements Connection {
 			// now, so the read is planned again (another reader, or the writer).
 			this.decision = null;
 			connection.close();
-			connection = execute((statementPlan != null) ? this.owner.planStatement(true) : transactionPlan());
+			connection = execute((statementPlan != null) ? this.owner.planStatementAgain() : transactionPlanAgain());
 		}
 		try {
 			applyState(connection, this.decision.route());
@@ -136,6 +143,10 @@ final class RoutedConnection implements Connection {
 		}
 		this.target = connection;
 		this.firstStatementPending = this.decision.route().isReader();
+		ConsistencyGuard guard = this.owner.consistency();
+		if (guard != null && this.outcome != null) {
+			guard.outcome(this.outcome);
+		}
 		this.owner.routed(this.decision);
 		return connection;
 	}
@@ -151,9 +162,22 @@ final class RoutedConnection implements Connection {
 	}
 
 	private RoutePlan transactionPlan() {
-		boolean readOnlyWork = this.readOnly || TransactionSynchronizationManager.isCurrentTransactionReadOnly();
-		boolean inTransaction = !this.autoCommit || TransactionSynchronizationManager.isActualTransactionActive();
-		return this.owner.plan(readOnlyWork, inTransaction);
+		return this.owner.plan(isReadOnlyWork(), isInTransaction());
+	}
+
+	/**
+	 * The same read planned again, without counting again what the scope's token asked.
+	 */
+	private RoutePlan transactionPlanAgain() {
+		return this.owner.planAgain(isReadOnlyWork(), isInTransaction());
+	}
+
+	private boolean isReadOnlyWork() {
+		return this.readOnly || TransactionSynchronizationManager.isCurrentTransactionReadOnly();
+	}
+
+	private boolean isInTransaction() {
+		return !this.autoCommit || TransactionSynchronizationManager.isActualTransactionActive();
 	}
 
 	private void checkOpen() throws SQLException {
@@ -195,20 +219,27 @@ final class RoutedConnection implements Connection {
 	private Connection execute(RoutePlan plan) throws SQLException {
 		RouteDecision planned = plan.decision();
 		ConsistencyGuard guard = this.owner.consistency();
+		this.outcome = null;
 		if (!planned.route().isReader()) {
 			return borrowFromWriter(plan, guard);
 		}
-		if (guard != null && plan.outcome() != null) {
-			guard.outcome(plan.outcome());
-		}
 		ConsistencyToken.Entry check = plan.check();
 		Connection connection = borrowFromReader(plan);
-		// Anything but the planned reader (the writer, another reader checked already) is final.
-		if (check == null || guard == null || this.decision != planned) {
+		if (this.decision != planned) {
+			// Unreachable: the writer (no consistency outcome: the route says reader-down), or
+			// another reader checked already (its check's outcome).
 			return connection;
 		}
+		if (check == null || guard == null) {
+			this.outcome = plan.outcome();
+			return connection;
+		}
+		ReplicaCheck found;
 		try {
-			if (replayed(guard, connection, check, plan.expectedWaitNanos())) {
+			found = replayed(guard, connection, check, plan.expectedWaitNanos());
+			if (found.hasReplayed()) {
+				this.owner.checkPassed(plan, found.lagNanos());
+				this.outcome = found.outcome();
 				return connection;
 			}
 		}
@@ -218,7 +249,7 @@ final class RoutedConnection implements Connection {
 			return borrow(this.owner.readerUnreachable(planned, ex));
 		}
 		connection.close();
-		return borrowFromWriter(this.owner.checkFailed(plan), guard);
+		return borrowFromWriter(this.owner.checkFailed(plan, found.lagNanos()), guard);
 	}
 
 	/**
@@ -233,10 +264,9 @@ final class RoutedConnection implements Connection {
 				return reader;
 			}
 		}
-		if (guard != null && plan.outcome() != null) {
-			guard.outcome(plan.outcome());
-		}
-		return borrow(plan.decision());
+		Connection connection = borrow(plan.decision());
+		this.outcome = plan.outcome();
+		return connection;
 	}
 
 	/**
@@ -268,7 +298,9 @@ final class RoutedConnection implements Connection {
 					return connection;
 				}
 				long shareOfTheWait = Math.max(0, deadline - System.nanoTime()) / (count - i);
-				if (replayed(guard, connection, check, 0, shareOfTheWait)) {
+				ReplicaCheck found = replayed(guard, connection, check, 0, shareOfTheWait);
+				if (found.hasReplayed()) {
+					this.outcome = found.outcome();
 					return connection;
 				}
 				connection.close();
@@ -286,13 +318,13 @@ final class RoutedConnection implements Connection {
 	 * would begin the read's transaction, so that its snapshot (under REPEATABLE READ) predates the
 	 * wait and its isolation level could no longer be set. The read's own state is applied after.
 	 */
-	private static boolean replayed(ConsistencyGuard guard, Connection connection, ConsistencyToken.Entry required,
-			long expectedWait) throws SQLException {
+	private static ReplicaCheck replayed(ConsistencyGuard guard, Connection connection,
+			ConsistencyToken.Entry required, long expectedWait) throws SQLException {
 		return replayed(guard, connection, required, expectedWait, guard.maxWaitNanos());
 	}
 
-	private static boolean replayed(ConsistencyGuard guard, Connection connection, ConsistencyToken.Entry required,
-			long expectedWait, long maxWait) throws SQLException {
+	private static ReplicaCheck replayed(ConsistencyGuard guard, Connection connection,
+			ConsistencyToken.Entry required, long expectedWait, long maxWait) throws SQLException {
 		try {
 			if (!connection.getAutoCommit()) {
 				connection.setAutoCommit(true);

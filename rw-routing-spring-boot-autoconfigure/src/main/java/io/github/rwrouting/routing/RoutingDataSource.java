@@ -48,6 +48,9 @@ public class RoutingDataSource implements DataSource {
 
 	private final @Nullable ConsistencyGuard consistency;
 
+	// The same guard, counting nothing: for planning a read again.
+	private final @Nullable ConsistencyGuard replanning;
+
 	private final WriterDemotionListener[] demotionListeners;
 
 	private final PoolDefaults poolDefaults;
@@ -115,6 +118,7 @@ public class RoutingDataSource implements DataSource {
 		this.defaultAutoCommit = defaultAutoCommit;
 		// A guard in mode none neither captures nor constrains: the same as none at all.
 		this.consistency = (consistency != null && consistency.capturesWrites()) ? consistency : null;
+		this.replanning = (this.consistency != null) ? this.consistency.withoutListeners() : null;
 		this.demotionListeners = demotionListeners.toArray(new WriterDemotionListener[0]);
 		this.poolDefaults = new PoolDefaults(planner);
 		this.writeRefusedPlan = planner.writerPlan(RouteReason.WRITE_REFUSED);
@@ -166,8 +170,27 @@ public class RoutingDataSource implements DataSource {
 		return this.planner.planStatement(plainRead, this.consistency);
 	}
 
-	RoutePlan checkFailed(RoutePlan plan) {
-		return this.planner.checkFailed(plan, this.consistency);
+	/**
+	 * Plan a read again (its reader turned out promoted): what the scope's token asks was counted
+	 * when it was first planned.
+	 */
+	RoutePlan planAgain(boolean readOnly, boolean inTransaction) {
+		return this.planner.plan(readOnly, inTransaction, this.replanning);
+	}
+
+	RoutePlan planStatementAgain() {
+		return this.planner.planStatement(true, this.replanning);
+	}
+
+	void checkPassed(RoutePlan plan, long lagNanos) {
+		if (this.consistency != null) {
+			this.planner.checkPassed(plan, this.consistency, lagNanos);
+		}
+	}
+
+	RoutePlan checkFailed(RoutePlan plan, long lagNanos) {
+		return (this.consistency != null) ? this.planner.checkFailed(plan, this.consistency, lagNanos)
+				: this.planner.writerPlan(RouteReason.CONSISTENCY);
 	}
 
 	RoutePlan writeRefusedPlan() {

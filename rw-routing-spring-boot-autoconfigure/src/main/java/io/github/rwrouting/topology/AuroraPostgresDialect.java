@@ -50,6 +50,11 @@ public class AuroraPostgresDialect extends PostgresDialect {
 		return ReplicationPosition.UNKNOWN;
 	}
 
+	@Override
+	public ReplayCheck replayCheck(Connection connection) {
+		return ReplayCheck.UNKNOWN;
+	}
+
 	/**
 	 * Unknown: Aurora readers are not in recovery, whatever they report of it.
 	 */

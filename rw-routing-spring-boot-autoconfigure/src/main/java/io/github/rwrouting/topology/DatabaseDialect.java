@@ -61,6 +61,19 @@ public interface DatabaseDialect {
 	ReplicationPosition replayPosition(Connection connection) throws SQLException;
 
 	/**
+	 * The position a replica has replayed (as {@link #replayPosition(Connection)}) and, in the same
+	 * round trip where the database tells it, its lag then: asked by a read that must see a write,
+	 * so that a replica found without it is judged by how far behind it was, not taken to stand
+	 * still.
+	 * @param connection a connection to the replica, in auto-commit mode
+	 * @return the position and the lag; by default the lag is {@link ReplayCheck#UNKNOWN_LAG}
+	 * @throws SQLException if it could not be read
+	 */
+	default ReplayCheck replayCheck(Connection connection) throws SQLException {
+		return new ReplayCheck(replayPosition(connection), ReplayCheck.UNKNOWN_LAG);
+	}
+
+	/**
 	 * The cluster and timeline a node belongs to.
 	 * @param connection a connection to the node
 	 * @return the identity

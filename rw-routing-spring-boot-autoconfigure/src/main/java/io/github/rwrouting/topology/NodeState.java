@@ -63,6 +63,10 @@ public final class NodeState {
 	// poll; Long.MAX_VALUE when none did.
 	private volatile long missedCommitMillis = Long.MAX_VALUE;
 
+	// The lag the latest check of a read measured on the node since the monitor's last poll;
+	// ReplayCheck.UNKNOWN_LAG when none did, or the database does not tell.
+	private volatile long checkedLagNanos = ReplayCheck.UNKNOWN_LAG;
+
 	private volatile ReplicationPosition replayed = ReplicationPosition.UNKNOWN;
 
 	private volatile long appliedUntilMillis = Long.MIN_VALUE;
@@ -70,6 +74,9 @@ public final class NodeState {
 	// A read's connection reported the node out of recovery, and warned, since the monitor last saw
 	// it as a replica: the monitor confirms it without warning again.
 	private volatile boolean leftRecoveryReported;
+
+	// When (System.nanoTime()) a read's connection last reported the node out of recovery.
+	private volatile long leftRecoveryReportedNanos;
 
 	private NodeState(String name, boolean writer, boolean singleNode) {
 		Assert.hasText(name, "'name' must not be empty");
@@ -172,7 +179,7 @@ public final class NodeState {
 	public void markAvailable(long lagNanos) {
 		this.leftRecoveryReported = false;
 		this.lagNanos = lagNanos;
-		this.missedCommitMillis = Long.MAX_VALUE;
+		forgetMisses();
 		this.failureExcluded = false;
 		this.available = true;
 	}
@@ -184,7 +191,7 @@ public final class NodeState {
 	 */
 	public void markUnavailable(ExclusionReason reason, long lagNanos) {
 		this.lagNanos = lagNanos;
-		this.missedCommitMillis = Long.MAX_VALUE;
+		forgetMisses();
 		this.unavailableReason = reason;
 		this.available = false;
 	}
@@ -202,14 +209,30 @@ public final class NodeState {
 	}
 
 	/**
-	 * A read found the node without a write: until the monitor's next poll it is taken not to have
-	 * that write nor any younger one.
+	 * A read's check found the node without a write. Until the monitor's next poll the node is taken
+	 * to keep the lag the check measured, when the database told it (see {@link #checkedLagNanos()});
+	 * else not to have that write nor any younger one.
 	 * @param commitTimeMillis the write's commit time
+	 * @param lagNanos the node's lag as the check measured it, at least the write's age then, or
+	 * {@link ReplayCheck#UNKNOWN_LAG}
 	 */
-	public void missed(long commitTimeMillis) {
+	public void missed(long commitTimeMillis, long lagNanos) {
 		// Racy by design: losing one of two concurrent updates only costs one wasted check.
 		if (commitTimeMillis < this.missedCommitMillis) {
 			this.missedCommitMillis = commitTimeMillis;
+		}
+		checked(lagNanos);
+	}
+
+	/**
+	 * A read's check measured the node's lag (whether or not it had the read's write): until the
+	 * monitor's next poll the node is taken to keep it.
+	 * @param lagNanos the lag, or {@link ReplayCheck#UNKNOWN_LAG}
+	 */
+	public void checked(long lagNanos) {
+		if (lagNanos != ReplayCheck.UNKNOWN_LAG) {
+			// The latest measurement is the closest to the node's lag now.
+			this.checkedLagNanos = lagNanos;
 		}
 	}
 
@@ -221,6 +244,37 @@ public final class NodeState {
 	 */
 	public boolean missedSince(long commitTimeMillis) {
 		return commitTimeMillis >= this.missedCommitMillis;
+	}
+
+	/**
+	 * The lag the latest check of a read measured on the node since the monitor's last poll: the
+	 * node keeps replaying, and is taken to keep that lag until the poll measures it again.
+	 * @return the lag in nanoseconds, or {@link ReplayCheck#UNKNOWN_LAG} when no read measured one
+	 */
+	public long checkedLagNanos() {
+		return this.checkedLagNanos;
+	}
+
+	private void forgetMisses() {
+		this.missedCommitMillis = Long.MAX_VALUE;
+		this.checkedLagNanos = ReplayCheck.UNKNOWN_LAG;
+	}
+
+	/**
+	 * Apply what a monitor poll saw, unless a read's connection reported the node promoted after the
+	 * poll began: the poll's answer is then older than the report and must not let the node serve
+	 * reads again (it would, for one interval). Runs under the lock the report takes, so neither
+	 * overtakes the other halfway.
+	 * @param startedNanos when the poll began ({@link System#nanoTime()})
+	 * @param update what the poll changes on the node
+	 * @return {@code false} if the poll was ignored
+	 */
+	public synchronized boolean polled(long startedNanos, Runnable update) {
+		if (this.leftRecoveryReported && this.leftRecoveryReportedNanos - startedNanos >= 0) {
+			return false;
+		}
+		update.run();
+		return true;
 	}
 
 	/**
@@ -320,6 +374,7 @@ public final class NodeState {
 				replayed(ReplicationPosition.UNKNOWN, Long.MIN_VALUE);
 				markUnavailable(ExclusionReason.NOT_A_REPLICA, seen.lagNanos());
 				this.leftRecoveryReported = true;
+				this.leftRecoveryReportedNanos = System.nanoTime();
 				this.status = new NodeStatus(this.name, false, true, NodeRole.PRIMARY, seen.lagBytes(), seen.lagNanos(),
 						true, Instant.now(), null, ExclusionReason.NOT_A_REPLICA, false);
 				logger.warn("rw-routing reader '" + this.name + "' reports that it left recovery (promoted) since the "

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 import org.springframework.util.ClassUtils;
 
@@ -70,6 +71,15 @@ public class PostgresDialect implements DatabaseDialect {
 
 	private static final String REPLAY_POSITION = "select " + POSITION + ", " + TIMELINE;
 
+	// The time since the commit of the last transaction the standby replayed, in microseconds, by
+	// the standby's clock against the primary's commit timestamps; NULL on a primary, and on a
+	// standby that has replayed no transaction since it started.
+	private static final String REPLAY_LAG = "case when pg_is_in_recovery() then (extract(epoch from now() - "
+			+ "pg_last_xact_replay_timestamp()) * 1000000)::bigint end";
+
+	// What a read that must see a write asks its replica: position and lag in one round trip.
+	private static final String REPLAY_CHECK = REPLAY_POSITION + ", " + REPLAY_LAG;
+
 	private static final String IDENTITY = "select " + CLUSTER_ID + ", " + TIMELINE;
 
 	@Override
@@ -122,6 +132,17 @@ public class PostgresDialect implements DatabaseDialect {
 	@Override
 	public ReplicationPosition replayPosition(Connection connection) throws SQLException {
 		return queryPosition(connection, REPLAY_POSITION);
+	}
+
+	@Override
+	public ReplayCheck replayCheck(Connection connection) throws SQLException {
+		ReplayCheck check = query(connection, REPLAY_CHECK, (result) -> {
+			ReplicationPosition position = position(result);
+			long lagMicros = result.getLong(3);
+			return new ReplayCheck(position,
+					result.wasNull() ? ReplayCheck.UNKNOWN_LAG : TimeUnit.MICROSECONDS.toNanos(Math.max(0, lagMicros)));
+		});
+		return (check != null) ? check : ReplayCheck.UNKNOWN;
 	}
 
 	@Override

@@ -212,6 +212,7 @@ public class ReplicaMonitor implements SmartLifecycle {
 	private void poll(MonitoredNode node) {
 		try {
 			long startedMillis = System.currentTimeMillis();
+			long startedNanos = System.nanoTime();
 			Connection connection = node.connection();
 			NodeProbe probe = dialect(connection).probe(connection);
 			long now = System.nanoTime();
@@ -238,7 +239,7 @@ public class ReplicaMonitor implements SmartLifecycle {
 				}
 			}
 			else {
-				node.readerPolled(probe, lagBytes(probe), lagNanos(probe, now), startedMillis);
+				node.readerPolled(probe, lagBytes(probe), lagNanos(probe, now), startedMillis, startedNanos);
 			}
 		}
 		catch (Throwable ex) {
@@ -437,7 +438,17 @@ public class ReplicaMonitor implements SmartLifecycle {
 			}
 		}
 
-		void readerPolled(NodeProbe probe, long lagBytes, long lagNanos, long startedMillis) {
+		void readerPolled(NodeProbe probe, long lagBytes, long lagNanos, long startedMillis, long startedNanos) {
+			NodeState health = this.node;
+			// A read's connection may report the node promoted while this poll is in flight: what the
+			// poll saw before that must not let the node serve reads again.
+			if (!health.polled(startedNanos, () -> applyReaderPoll(probe, lagBytes, lagNanos, startedMillis))) {
+				logger.debug("rw-routing reader '" + health.name() + "' was reported promoted while it was polled: "
+						+ "the poll's older answer is ignored");
+			}
+		}
+
+		private void applyReaderPoll(NodeProbe probe, long lagBytes, long lagNanos, long startedMillis) {
 			this.consecutiveSuccesses++;
 			NodeStatus previous = this.node.status();
 			NodeState health = this.node;

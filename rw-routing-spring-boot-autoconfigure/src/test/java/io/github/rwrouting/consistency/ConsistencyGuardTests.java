@@ -10,6 +10,7 @@ import io.github.rwrouting.topology.ClusterState;
 import io.github.rwrouting.topology.DatabaseDialect;
 import io.github.rwrouting.topology.NodeState;
 import io.github.rwrouting.topology.PostgresDialect;
+import io.github.rwrouting.topology.ReplayCheck;
 import io.github.rwrouting.topology.ReplicationPosition;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,9 @@ class ConsistencyGuardTests {
 		Thread.currentThread().interrupt();
 		long start = System.nanoTime();
 		try {
-			assertThat(waiting.awaitReplayed(null, this.write, 0)).isFalse();
+			ReplicaCheck found = waiting.awaitReplayed(null, this.write, 0);
+			assertThat(found.hasReplayed()).isFalse();
+			assertThat(found.outcome()).isEqualTo(ConsistencyOutcome.WRITER_FALLBACK);
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("well under max-wait")
 				.isLessThan(Duration.ofSeconds(2));
 			assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
@@ -83,6 +86,19 @@ class ConsistencyGuardTests {
 		finally {
 			Thread.interrupted();
 		}
+	}
+
+	@Test
+	void aReplicaFoundBehindTellsItsLagAsTheLastLookMeasuredIt() {
+		ConsistencyGuard guard = guard(Duration.ZERO, new BehindDialect(this.write.position() - 1), null);
+		ReplicaCheck found = guard.awaitReplayed(null, this.write, 0);
+		assertThat(found.hasReplayed()).isFalse();
+		assertThat(found.lagNanos()).isEqualTo(BehindDialect.LAG_NANOS);
+		ReplicaCheck caughtUp = guard(Duration.ZERO, new BehindDialect(this.write.position()), null)
+			.awaitReplayed(null, this.write, 0);
+		assertThat(caughtUp.hasReplayed()).isTrue();
+		assertThat(caughtUp.outcome()).as("counted by the caller, once the read runs there")
+			.isEqualTo(ConsistencyOutcome.REPLICA_CHECKED);
 	}
 
 	/**
@@ -96,9 +112,16 @@ class ConsistencyGuardTests {
 			this.replayed = replayed;
 		}
 
+		static final long LAG_NANOS = 150_000_000;
+
 		@Override
 		public ReplicationPosition replayPosition(Connection connection) {
 			return new ReplicationPosition(1, this.replayed);
+		}
+
+		@Override
+		public ReplayCheck replayCheck(Connection connection) {
+			return new ReplayCheck(replayPosition(connection), LAG_NANOS);
 		}
 
 	}

@@ -19,6 +19,7 @@ import io.github.rwrouting.topology.ClusterIdentity;
 import io.github.rwrouting.topology.ClusterState;
 import io.github.rwrouting.topology.ExclusionReason;
 import io.github.rwrouting.topology.PostgresDialect;
+import io.github.rwrouting.topology.ReplayCheck;
 import io.github.rwrouting.topology.ReplicationPosition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -265,7 +266,7 @@ class ReadRoutePlannerTests {
 	}
 
 	@Test
-	void aReaderFoundWithoutTheWriteIsTakenToStandStillShortOfItUntilTheMonitorMeasuresAgain() {
+	void aReaderFoundWithoutTheWriteAndItsLagUntoldIsTakenToStandStillShortOfItUntilTheMonitorMeasuresAgain() {
 		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, List.of(this.reader1), NonTransactionalRoute.WRITER);
 		ConsistencyGuard guard = guard(MONITOR_INTERVAL);
 		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
@@ -273,7 +274,7 @@ class ReadRoutePlannerTests {
 		this.clock.set(COMMITTED_AT + 30);
 		RoutePlan checked = planner.plan(true, true, guard);
 		assertThat(checked.check()).isEqualTo(this.write);
-		RoutePlan fallback = planner.checkFailed(checked, guard);
+		RoutePlan fallback = planner.checkFailed(checked, guard, ReplayCheck.UNKNOWN_LAG);
 		assertThat(fallback.decision()).isSameAs(planner.writerDecision(RouteReason.CONSISTENCY));
 		assertThat(fallback.outcome()).isEqualTo(ConsistencyOutcome.WRITER_FALLBACK);
 		assertThat(this.reader1.node().lagNanos()).as("it lags at least the write's age").isEqualTo(millis(30));
@@ -297,14 +298,90 @@ class ReadRoutePlannerTests {
 	}
 
 	@Test
+	void aReaderFoundWithoutTheWriteIsTakenToKeepTheLagItsCheckMeasured() {
+		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, List.of(this.reader1), NonTransactionalRoute.WRITER);
+		ConsistencyGuard guard = guard(MONITOR_INTERVAL);
+		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
+		this.context.set(token(this.write));
+		this.clock.set(COMMITTED_AT + 30);
+		RoutePlan checked = planner.plan(true, true, guard);
+		assertThat(checked.check()).isEqualTo(this.write);
+		// The check found it 150 ms behind (its last replayed commit was 150 ms old).
+		RoutePlan fallback = planner.checkFailed(checked, guard, millis(150));
+		assertThat(fallback.outcome()).isEqualTo(ConsistencyOutcome.WRITER_FALLBACK);
+		assertThat(this.reader1.node().checkedLagNanos()).isEqualTo(millis(150));
+		assertThat(this.reader1.node().lagNanos()).as("least-lag balancing sees it").isEqualTo(millis(150));
+		// The page's next reads of the same write: not asked until it is 150 ms old, less max-wait (20 ms).
+		for (long age : new long[] { 30, 31, 100, 129 }) {
+			this.clock.set(COMMITTED_AT + age);
+			assertThat(planner.plan(true, true, guard).outcome()).as("%d ms old", age)
+				.isEqualTo(ConsistencyOutcome.WRITER_REPLICA_BEHIND);
+		}
+		// Then asked again, before the monitor's next poll: the replica kept replaying.
+		this.clock.set(COMMITTED_AT + 130);
+		RoutePlan again = planner.plan(true, true, guard);
+		assertThat(again.check()).as("130 ms old, the poll 1 s away").isEqualTo(this.write);
+		assertThat(again.expectedWaitNanos()).isEqualTo(millis(20));
+		this.clock.set(COMMITTED_AT + 31);
+		this.context.set(token(new ConsistencyToken.Entry(7, 1, 2048, COMMITTED_AT - 119)));
+		assertThat(planner.plan(true, true, guard).check()).as("an older write, 150 ms old").isNotNull();
+		this.context.set(token(new ConsistencyToken.Entry(7, 1, 2048, COMMITTED_AT - 90)));
+		assertThat(planner.plan(true, true, guard).outcome()).as("an older write, 121 ms old")
+			.isEqualTo(ConsistencyOutcome.WRITER_REPLICA_BEHIND);
+		// The monitor's next poll measures it again and forgets the check's lag.
+		this.reader1.node().markAvailable(millis(5));
+		assertThat(this.reader1.node().checkedLagNanos()).isEqualTo(ReplayCheck.UNKNOWN_LAG);
+		this.context.set(token(this.write));
+		assertThat(planner.plan(true, true, guard).check()).isEqualTo(this.write);
+	}
+
+	@Test
+	void aCheckThatFoundTheWriteTellsTheReplicasLagToo() {
+		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, List.of(this.reader1), NonTransactionalRoute.WRITER);
+		ConsistencyGuard guard = guard(MONITOR_INTERVAL);
+		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
+		this.context.set(token(this.write));
+		this.clock.set(COMMITTED_AT + 30);
+		planner.checkFailed(planner.plan(true, true, guard), guard, millis(150));
+		// Another read's check finds its older write, and the replica 40 ms behind: it caught up.
+		this.clock.set(COMMITTED_AT + 200);
+		RoutePlan older = planner.plan(true, true, guard);
+		planner.checkPassed(older, guard, millis(40));
+		assertThat(this.reader1.node().checkedLagNanos()).isEqualTo(millis(40));
+		this.context.set(token(new ConsistencyToken.Entry(7, 1, 8192, COMMITTED_AT + 180)));
+		assertThat(planner.plan(true, true, guard).check()).as("20 ms old: expected within max-wait").isNotNull();
+		this.context.set(token(new ConsistencyToken.Entry(7, 1, 8192, COMMITTED_AT + 190)));
+		assertThat(planner.plan(true, true, guard).outcome()).as("10 ms old")
+			.isEqualTo(ConsistencyOutcome.WRITER_REPLICA_BEHIND);
+		// Without a monitor nothing would forget it: not recorded.
+		this.reader1.node().markAvailable(0);
+		ConsistencyGuard unmonitored = guard(Duration.ZERO);
+		planner.checkPassed(planner.plan(true, true, unmonitored), unmonitored, millis(40));
+		assertThat(this.reader1.node().checkedLagNanos()).isEqualTo(ReplayCheck.UNKNOWN_LAG);
+	}
+
+	@Test
+	void aLagMeasuredShorterThanTheMissedWritesAgeCountsAsThatAge() {
+		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, List.of(this.reader1), NonTransactionalRoute.WRITER);
+		ConsistencyGuard guard = guard(MONITOR_INTERVAL);
+		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
+		this.context.set(token(this.write));
+		this.clock.set(COMMITTED_AT + 30);
+		// A replica whose clock is behind the primary's: it lacked a 30 ms old write, so it lags 30 ms at least.
+		planner.checkFailed(planner.plan(true, true, guard), guard, millis(2));
+		assertThat(this.reader1.node().checkedLagNanos()).isEqualTo(millis(30));
+	}
+
+	@Test
 	void withoutAMonitorAReaderFoundBehindIsAskedAgainNextTime() {
 		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, List.of(this.reader1), NonTransactionalRoute.WRITER);
 		ConsistencyGuard unmonitored = guard(Duration.ZERO);
 		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
 		this.context.set(token(this.write));
 		this.clock.set(COMMITTED_AT + 30);
-		planner.checkFailed(planner.plan(true, true, unmonitored), unmonitored);
+		planner.checkFailed(planner.plan(true, true, unmonitored), unmonitored, millis(150));
 		assertThat(this.reader1.node().lagNanos()).as("nothing would ever lower it again").isZero();
+		assertThat(this.reader1.node().checkedLagNanos()).isEqualTo(ReplayCheck.UNKNOWN_LAG);
 		assertThat(planner.plan(true, true, unmonitored).check()).isEqualTo(this.write);
 	}
 
@@ -413,7 +490,7 @@ class ReadRoutePlannerTests {
 		RoutePlan checked = planner.plan(true, true, guard);
 		assertThat(checked.required()).isEqualTo(this.write);
 		assertThat(checked.passedOver()).isNull();
-		RoutePlan fallback = planner.checkFailed(checked, guard);
+		RoutePlan fallback = planner.checkFailed(checked, guard, ReplayCheck.UNKNOWN_LAG);
 		assertThat(fallback.passedOver()).isSameAs(checked.decision());
 		assertThat(fallback.required()).isEqualTo(this.write);
 		assertThat(planner.planWhileWriterPoolFull(fallback.passedOver(), fallback.required(), guard))

@@ -1,6 +1,7 @@
 package io.github.rwrouting.topology;
 
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +80,34 @@ class NodeStateLeftRecoveryTests {
 		NodeState node = NodeState.writer("writer");
 		node.status(new NodeStatus("writer", true, true, NodeRole.REPLICA, 0, 0, false, Instant.now(), null));
 		assertThat(node.reportedNotInRecovery()).isFalse();
+	}
+
+	@Test
+	void aPollThatBeganBeforeTheReportDoesNotLetTheReaderServeAgain() {
+		NodeState node = polled(NodeState.reader("one", true), NodeRole.REPLICA, false);
+		long pollStarted = System.nanoTime();
+		// The poll saw a replica; a read's connection reports the promotion before the poll's answer lands.
+		assertThat(node.reportedNotInRecovery()).isTrue();
+		AtomicBoolean applied = new AtomicBoolean();
+		assertThat(node.polled(pollStarted, () -> {
+			applied.set(true);
+			node.markAvailable(0);
+		})).isFalse();
+		assertThat(applied).isFalse();
+		assertThat(node.isAvailable()).isFalse();
+		assertThat(node.unavailableReason()).isEqualTo(ExclusionReason.NOT_A_REPLICA);
+		assertThat(node.isLeftRecoveryReported()).isTrue();
+		// A poll that began after the report is newer: it decides.
+		assertThat(node.polled(System.nanoTime(), () -> node.markAvailable(0))).isTrue();
+		assertThat(node.isAvailable()).isTrue();
+	}
+
+	@Test
+	void pollsApplyWhenNothingWasReported() {
+		NodeState node = polled(NodeState.reader("one", true), NodeRole.REPLICA, false);
+		long pollStarted = System.nanoTime();
+		assertThat(node.polled(pollStarted, () -> node.markUnavailable(ExclusionReason.LAG, 0))).isTrue();
+		assertThat(node.unavailableReason()).isEqualTo(ExclusionReason.LAG);
 	}
 
 	private static NodeState polled(NodeState node, NodeRole role, boolean writerNode) {

@@ -142,10 +142,7 @@ class ReaderCheckConsistencyIntegrationTests {
 		runner(replica.jdbcUrl(), "rw-routing.monitor.interval=10s").run((context) -> {
 			SimpleMeterRegistry registry = new SimpleMeterRegistry();
 			context.getBean(RoutingMetrics.class).bindTo(registry);
-			ReplicaMonitor monitor = context.getBean(ReplicaMonitor.class);
-			await().atMost(Duration.ofSeconds(30))
-				.until(() -> monitor.writerIdentity() != null && monitor.statuses().get(1).up()
-						&& monitor.statuses().get(1).lagBytes() == 0);
+			awaitReplicaSeenCaughtUp(context);
 			ConsistencyContext consistency = context.getBean(ConsistencyContext.class);
 			JdbcClient jdbc = context.getBean(JdbcClient.class);
 			replica.pauseReplay();
@@ -162,6 +159,71 @@ class ReaderCheckConsistencyIntegrationTests {
 				replica.resumeReplay();
 			}
 		});
+	}
+
+	/**
+	 * A replica applying every commit 300 ms late (the monitor, polling every 10 s, last saw it with
+	 * no lag): the first read of a write asks it and falls back to the writer, and the check measures
+	 * the replica's lag in the same round trip. The page's next read, at once, is not asked. Once the
+	 * write is as old as that lag the replica is asked again, long before the monitor's next poll,
+	 * and serves the read: it kept replaying, it did not stand still.
+	 */
+	@Test
+	void aReplicaFoundBehindIsAskedAgainOnceItsMeasuredLagHasPassed() {
+		PostgresNode replica = cluster.replica(2);
+		runner(replica.jdbcUrl(), "rw-routing.monitor.interval=10s").run((context) -> {
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			context.getBean(RoutingMetrics.class).bindTo(registry);
+			awaitReplicaSeenCaughtUp(context);
+			NodeState node = readerNode(context, "replicas");
+			ConsistencyContext consistency = context.getBean(ConsistencyContext.class);
+			JdbcClient jdbc = context.getBean(JdbcClient.class);
+			replica.setApplyDelay(Duration.ofMillis(300));
+			consistency.set(null);
+			try {
+				// A commit the replica replays first, so that its last replayed commit is recent.
+				write(context, jdbc, "before the lag");
+				replica.awaitReplay(cluster.primary().currentLsn(), Duration.ofSeconds(10));
+				write(context, jdbc, "lagging");
+				long committedAt = consistency.current().entries().get(0).commitTimeMillis();
+				assertThat(read(context, jdbc, "lagging")).isEqualTo(new Read(1, cluster.primary().port()));
+				assertThat(outcomes(registry, "writer-fallback")).as("asked").isEqualTo(1);
+				assertThat(node.checkedLagNanos()).as("every commit is applied 300 ms late or later")
+					.isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
+				assertThat(read(context, jdbc, "lagging")).isEqualTo(new Read(1, cluster.primary().port()));
+				assertThat(outcomes(registry, "writer-replica-behind")).as("then not asked").isEqualTo(1);
+				replica.awaitReplay(cluster.primary().currentLsn(), Duration.ofSeconds(10));
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() - committedAt) > node
+						.checkedLagNanos());
+				assertThat(read(context, jdbc, "lagging")).as("asked again before the next poll")
+					.isEqualTo(new Read(1, replica.port()));
+				assertThat(outcomes(registry, "replica-checked")).isEqualTo(1);
+				assertThat(outcomes(registry, "writer-fallback")).isEqualTo(1);
+			}
+			finally {
+				consistency.set(null);
+				replica.setApplyDelay(Duration.ZERO);
+			}
+		});
+	}
+
+	private static void awaitReplicaSeenCaughtUp(AssertableApplicationContext context) {
+		ReplicaMonitor monitor = context.getBean(ReplicaMonitor.class);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> monitor.writerIdentity() != null && monitor.statuses().get(1).up()
+					&& monitor.statuses().get(1).lagBytes() == 0);
+	}
+
+	private static NodeState readerNode(AssertableApplicationContext context, String name) {
+		return context.getBean(RoutingDataSource.class)
+			.getPlanner()
+			.readers()
+			.stream()
+			.filter((reader) -> reader.name().equals(name))
+			.findFirst()
+			.orElseThrow()
+			.node();
 	}
 
 	/**
