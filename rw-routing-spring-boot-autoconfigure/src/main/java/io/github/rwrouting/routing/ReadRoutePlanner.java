@@ -320,16 +320,17 @@ public final class ReadRoutePlanner {
 
 	/**
 	 * The planned check found the replica with the write: the lag it measured on the way (the time
-	 * since the replica's last replayed commit, no more than the write's age) is the freshest known,
-	 * and until the monitor's next poll reads are judged by it (see {@link #worthAsking}), as after a
-	 * miss. Without a monitor nothing would forget it again, so it is not recorded.
+	 * since the replica's last replayed commit) lowers the estimate an earlier miss left until the
+	 * monitor's next poll (see {@link #worthAsking}), and sets none otherwise: on a primary that
+	 * commits rarely it is the time since that commit, not a lag. Without a monitor nothing would
+	 * forget it again, so it is not recorded.
 	 * @param plan the plan whose check passed
 	 * @param consistency the guard that ran the check
 	 * @param lagNanos the replica's lag as the check measured it, or {@link ReplayCheck#UNKNOWN_LAG}
 	 */
 	public void checkPassed(RoutePlan plan, ConsistencyGuard consistency, long lagNanos) {
 		if (consistency.remeasureNanos() > 0 && plan.decision().route().isReader()) {
-			plan.decision().route().node().checked(lagNanos);
+			plan.decision().route().node().checkedWithWrite(lagNanos);
 		}
 	}
 

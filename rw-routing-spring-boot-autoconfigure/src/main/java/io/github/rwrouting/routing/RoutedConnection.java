@@ -137,7 +137,14 @@ final class RoutedConnection implements Connection {
 			// read, as when the first statement finds it dead.
 			if (ex instanceof SQLException sqlException && failed.route().isReader()
 					&& FailoverExceptions.isConnectionFailure(sqlException)) {
-				return moveToWriter(this.owner.readerUnreachable(failed, sqlException));
+				try {
+					return moveToWriter(this.owner.readerUnreachable(failed, sqlException));
+				}
+				catch (SQLException | RuntimeException writerFailure) {
+					// The writer cannot serve either: keep why the reader was left.
+					writerFailure.addSuppressed(sqlException);
+					throw writerFailure;
+				}
 			}
 			throw ex;
 		}

@@ -57,7 +57,7 @@ public class AuroraMySqlDialect implements DatabaseDialect {
 			if (!result.next()) {
 				return AuroraReplicaStatus.probe(null, () -> null);
 			}
-			AuroraReplicaStatus.Row row = new AuroraReplicaStatus.Row(result.getBoolean(1), result.getLong(2));
+			AuroraReplicaStatus.Row row = AuroraReplicaStatus.Row.of(result);
 			String writer = result.getString(3);
 			return AuroraReplicaStatus.probe(row, () -> writerIdentity(writer));
 		}

@@ -18,7 +18,7 @@ public class AuroraPostgresDialect extends PostgresDialect {
 	 */
 	public static final String NAME = "aurora-postgresql";
 
-	private static final String PROBE = "select session_id = 'MASTER_SESSION_ID', coalesce(replica_lag_in_msec, 0) "
+	private static final String PROBE = "select session_id = 'MASTER_SESSION_ID', replica_lag_in_msec "
 			+ "from aurora_replica_status() where server_id = aurora_db_instance_identifier()";
 
 	@Override
@@ -29,7 +29,7 @@ public class AuroraPostgresDialect extends PostgresDialect {
 	@Override
 	public NodeProbe probe(Connection connection) throws SQLException {
 		AuroraReplicaStatus.Row row = query(connection, PROBE,
-				(result) -> new AuroraReplicaStatus.Row(result.getBoolean(1), result.getLong(2)));
+				AuroraReplicaStatus.Row::of);
 		return AuroraReplicaStatus.probe(row, () -> identity(connection));
 	}
 

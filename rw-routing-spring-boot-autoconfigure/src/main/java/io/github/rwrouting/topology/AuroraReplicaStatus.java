@@ -1,6 +1,7 @@
 package io.github.rwrouting.topology;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 
@@ -35,8 +36,11 @@ final class AuroraReplicaStatus {
 		if (row.writer()) {
 			return new NodeProbe(NodeRole.PRIMARY, NodeProbe.UNKNOWN, 0, identity.read());
 		}
-		return new NodeProbe(NodeRole.REPLICA, NodeProbe.UNKNOWN,
-				TimeUnit.MILLISECONDS.toNanos(Math.max(0, row.lagMillis())), null);
+		// A reader whose lag Aurora does not report (NULL) is not taken to have none: time-based tokens
+		// then never trust it.
+		long lagNanos = (row.lagMillis() != Row.NOT_REPORTED)
+				? TimeUnit.MILLISECONDS.toNanos(Math.max(0, row.lagMillis())) : NodeProbe.UNKNOWN;
+		return new NodeProbe(NodeRole.REPLICA, NodeProbe.UNKNOWN, lagNanos, null);
 	}
 
 	/**
@@ -51,9 +55,18 @@ final class AuroraReplicaStatus {
 	 * A node's own row of the replica status.
 	 *
 	 * @param writer whether it is the writer's ({@code MASTER_SESSION_ID})
-	 * @param lagMillis the lag Aurora reports for it, in milliseconds (none for the writer)
+	 * @param lagMillis the lag Aurora reports for it, in milliseconds (a negative one counts as none),
+	 * or {@link #NOT_REPORTED} when it reports none (NULL; always for the writer)
 	 */
 	record Row(boolean writer, long lagMillis) {
+
+		static final long NOT_REPORTED = Long.MIN_VALUE;
+
+		static Row of(ResultSet result) throws SQLException {
+			boolean writer = result.getBoolean(1);
+			long lagMillis = result.getLong(2);
+			return new Row(writer, result.wasNull() ? NOT_REPORTED : lagMillis);
+		}
 
 	}
 

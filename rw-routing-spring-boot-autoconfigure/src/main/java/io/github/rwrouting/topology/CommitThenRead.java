@@ -98,21 +98,28 @@ final class CommitThenRead {
 		return position;
 	}
 
-	private ReplicationPosition readAfterCommit(Connection connection) throws SQLException {
-		// In manual-commit mode, this SELECT starts a transaction that writes nothing: end it, so the
-		// connection goes back to its pool with none open.
+	private ReplicationPosition readAfterCommit(Connection connection) {
+		// The COMMIT succeeded: nothing after it may turn into a failed commit (a caller could run the
+		// transaction again). A position that cannot be read is unknown (the token keeps the commit
+		// time); a broken connection was already seen by the pool through its statement.
 		try {
 			return read(connection);
 		}
 		catch (SQLException ex) {
-			if (ex.getErrorCode() == MySqlFamily.UNKNOWN_SYSTEM_VARIABLE) {
-				// Another server of the family than the dialect: the commit stands, without a position.
-				return ReplicationPosition.UNKNOWN;
-			}
-			throw ex;
+			// 1193: another server of the family than the dialect.
+			logger.debug("Commit position not read after COMMIT (SQLSTATE " + ex.getSQLState() + ", error "
+					+ ex.getErrorCode() + ")");
+			return ReplicationPosition.UNKNOWN;
 		}
 		finally {
-			connection.commit();
+			// In manual-commit mode the SELECT started a transaction that writes nothing: end it, so
+			// the connection goes back to its pool with none open.
+			try {
+				connection.commit();
+			}
+			catch (SQLException ex) {
+				logger.debug("Ending the position read's transaction failed (SQLSTATE " + ex.getSQLState() + ")");
+			}
 		}
 	}
 

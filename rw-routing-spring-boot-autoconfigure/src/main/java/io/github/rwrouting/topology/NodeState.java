@@ -237,6 +237,20 @@ public final class NodeState {
 	}
 
 	/**
+	 * A read's check found its write on the node and measured its lag: that can only lower an
+	 * estimate a miss recorded since the monitor's last poll. On a primary that commits rarely the
+	 * measured lag (the time since the node's last replayed commit) is the time since that commit,
+	 * not a lag, so a pass never raises the estimate nor sets one where the monitor's lag decides.
+	 * @param lagNanos the lag, or {@link ReplayCheck#UNKNOWN_LAG}
+	 */
+	public void checkedWithWrite(long lagNanos) {
+		long current = this.checkedLagNanos;
+		if (lagNanos != ReplayCheck.UNKNOWN_LAG && current != ReplayCheck.UNKNOWN_LAG && lagNanos < current) {
+			this.checkedLagNanos = lagNanos;
+		}
+	}
+
+	/**
 	 * Whether a read found the node without this write, or without an older one, since the
 	 * monitor's last poll.
 	 * @param commitTimeMillis the write's commit time

@@ -361,6 +361,32 @@ class ReadRoutePlannerTests {
 	}
 
 	@Test
+	void aCheckThatFoundTheWriteOnAQuietPrimaryDoesNotRaiseTheLag() {
+		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, List.of(this.reader1), NonTransactionalRoute.WRITER);
+		ConsistencyGuard guard = guard(MONITOR_INTERVAL);
+		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
+		this.context.set(token(this.write));
+		// Read 2 s after the only write: the replica has it, and its last replayed commit is 2 s old.
+		this.clock.set(COMMITTED_AT + 2000);
+		planner.checkPassed(planner.plan(true, true, guard), guard, millis(2000));
+		assertThat(this.reader1.node().checkedLagNanos()).as("not a lag: the primary was quiet")
+			.isEqualTo(ReplayCheck.UNKNOWN_LAG);
+		// A new write read 50 ms later is asked about: the monitor's lag (0) decides.
+		this.context.set(token(new ConsistencyToken.Entry(7, 1, 8192, COMMITTED_AT + 1950)));
+		assertThat(planner.plan(true, true, guard).check()).as("50 ms old").isNotNull();
+		// After a miss, a pass lowers the miss's estimate, never raises it.
+		planner.checkFailed(planner.plan(true, true, guard), guard, millis(300));
+		assertThat(this.reader1.node().checkedLagNanos()).isEqualTo(millis(300));
+		this.context.set(token(this.write));
+		RoutePlan older = planner.plan(true, true, guard);
+		assertThat(older.check()).as("2 s old, past the 300 ms lag").isEqualTo(this.write);
+		planner.checkPassed(older, guard, millis(900));
+		assertThat(this.reader1.node().checkedLagNanos()).isEqualTo(millis(300));
+		planner.checkPassed(planner.plan(true, true, guard), guard, millis(100));
+		assertThat(this.reader1.node().checkedLagNanos()).isEqualTo(millis(100));
+	}
+
+	@Test
 	void aLagMeasuredShorterThanTheMissedWritesAgeCountsAsThatAge() {
 		ReadRoutePlanner planner = new ReadRoutePlanner(this.writer, List.of(this.reader1), NonTransactionalRoute.WRITER);
 		ConsistencyGuard guard = guard(MONITOR_INTERVAL);

@@ -34,6 +34,9 @@ class AuroraMySqlDialectTests {
 		assertThat(AuroraReplicaStatus.probe(new AuroraReplicaStatus.Row(false, -1), () -> null).reportedLagNanos())
 			.as("a negative lag is none")
 			.isZero();
+		assertThat(AuroraReplicaStatus.probe(new AuroraReplicaStatus.Row(false, AuroraReplicaStatus.Row.NOT_REPORTED),
+				() -> null)
+			.reportedLagNanos()).as("a lag Aurora does not report is unknown, not 0").isEqualTo(NodeProbe.UNKNOWN);
 	}
 
 	@Test
