@@ -38,16 +38,17 @@ public final class ReaderConnections implements DataSource {
 	// Direct: the driver's own follow-up work, if any, runs in the aborting thread.
 	private static final Executor ABORT_EXECUTOR = Runnable::run;
 
+	private final DataSource driver;
+
 	// Each abort runs on a thread of its own, in parallel: aborting a PostgreSQL connection only
 	// closes its socket, but MariaDB Connector/J first connects to the node to KILL a running query,
-	// which on a frozen node blocks for the connect timeout before the socket is closed.
-	private static final ExecutorService ABORTS = Executors.newCachedThreadPool((task) -> {
+	// which on a frozen node blocks for the connect timeout before the socket is closed. Threads are
+	// started only when a node is found frozen or dead, and end a minute after their last abort.
+	private final ExecutorService aborts = Executors.newCachedThreadPool((task) -> {
 		Thread thread = new Thread(task, "rw-routing-reader-abort");
 		thread.setDaemon(true);
 		return thread;
 	});
-
-	private final DataSource driver;
 
 	// Weak: a connection the pool dropped without closing must not be kept alive here.
 	private final Set<Connection> opened = Collections.newSetFromMap(new WeakHashMap<>());
@@ -117,7 +118,7 @@ public final class ReaderConnections implements DataSource {
 			if (isClosed(connection)) {
 				continue;
 			}
-			ABORTS.execute(() -> abort(connection));
+			this.aborts.execute(() -> abort(connection));
 			aborted++;
 		}
 		return aborted;
