@@ -33,9 +33,11 @@ public final class ConsistencyToken {
 
 	/**
 	 * The largest MySQL GTID set an entry carries, in encoded bytes (about seven source UUIDs of one
-	 * interval each): a larger one is dropped and the write checked by its commit time only (the
-	 * safe direction: reads go to a replica only once its measured lag puts it past the commit, else
-	 * to the writer).
+	 * interval each): past it the entry keeps {@link Entry#NO_REPLICA_POSITION no replica position},
+	 * and the writer serves the token's reads of that cluster until the token expires. Not the
+	 * commit time: MySQL's lag is measured by counting transactions, which a replica that applies
+	 * out of commit order ({@code replica_preserve_commit_order=OFF}) passes while it still misses
+	 * an earlier one.
 	 */
 	public static final int MAX_GTID_SET_BYTES = 256;
 
@@ -192,6 +194,13 @@ public final class ConsistencyToken {
 			@Nullable GtidPosition gtids, @Nullable MySqlGtidSet gtidSet) {
 
 		/**
+		 * The position of a write that no replica can be trusted with (its GTID set is too large
+		 * for a token): its reads go to the writer until the token expires. Earlier versions read
+		 * it as an unknown position (commit time only).
+		 */
+		public static final long NO_REPLICA_POSITION = -2;
+
+		/**
 		 * An entry whose position is an offset (PostgreSQL), or unknown.
 		 * @param clusterId the cluster's identity
 		 * @param timeline the writer's timeline when the write committed
@@ -231,14 +240,22 @@ public final class ConsistencyToken {
 		}
 
 		/**
-		 * An entry for a write at a MySQL GTID set; by commit time only when the set is larger
-		 * than {@value #MAX_GTID_SET_BYTES} bytes.
+		 * An entry for a write at a MySQL GTID set; with {@link #NO_REPLICA_POSITION} when the set
+		 * is larger than {@value #MAX_GTID_SET_BYTES} bytes.
 		 */
 		private static Entry ofGtidSet(long clusterId, int timeline, MySqlGtidSet gtidSet, long commitTimeMillis) {
 			if (gtidSet.encodedBytes() > MAX_GTID_SET_BYTES) {
-				return new Entry(clusterId, timeline, -1, commitTimeMillis);
+				return new Entry(clusterId, timeline, NO_REPLICA_POSITION, commitTimeMillis);
 			}
 			return new Entry(clusterId, timeline, gtidSet.transactionCount(), commitTimeMillis, null, gtidSet);
+		}
+
+		/**
+		 * Whether no replica can be trusted with the write, however far it replayed.
+		 * @return {@code true} if its reads go to the writer until the token expires
+		 */
+		public boolean hasNoReplicaPosition() {
+			return this.position == NO_REPLICA_POSITION && this.gtids == null && this.gtidSet == null;
 		}
 
 		/**
@@ -252,19 +269,28 @@ public final class ConsistencyToken {
 		/**
 		 * The entry that stands for both writes to the same cluster: GTID positions of the same
 		 * writer merged domain by domain (a client that wrote in two domains needs both), GTID sets
-		 * of the same writer joined (by commit time only past {@value #MAX_GTID_SET_BYTES} bytes),
-		 * else the newer one.
+		 * joined, of any writer (a set never aliases another's writes; the newer write's writer
+		 * stays; {@link #NO_REPLICA_POSITION} past {@value #MAX_GTID_SET_BYTES} bytes), an entry
+		 * with no replica position kept so (it may stand for a write the other does not hold), else
+		 * the newer one.
 		 */
 		Entry mergedWith(Entry other) {
 			MySqlGtidSet mySet = this.gtidSet;
 			MySqlGtidSet theirSet = other.gtidSet;
-			if (mySet != null && theirSet != null && this.timeline == other.timeline) {
+			if (mySet != null && theirSet != null) {
 				MySqlGtidSet both = mySet.union(theirSet);
 				long commitTime = Math.max(this.commitTimeMillis, other.commitTimeMillis);
-				if (both == mySet && commitTime == this.commitTimeMillis) {
+				int timeline = other.isNewerThan(this) ? other.timeline : this.timeline;
+				if (both == mySet && commitTime == this.commitTimeMillis && timeline == this.timeline) {
 					return this;
 				}
-				return ofGtidSet(this.clusterId, this.timeline, both, commitTime);
+				return ofGtidSet(this.clusterId, timeline, both, commitTime);
+			}
+			if (hasNoReplicaPosition() || other.hasNoReplicaPosition()) {
+				// The later commit's writer; no order of timelines is assumed (MySQL's are hashes).
+				Entry later = (other.commitTimeMillis > this.commitTimeMillis) ? other : this;
+				return later.hasNoReplicaPosition() ? later
+						: new Entry(this.clusterId, later.timeline, NO_REPLICA_POSITION, later.commitTimeMillis);
 			}
 			GtidPosition mine = this.gtids;
 			GtidPosition theirs = other.gtids;

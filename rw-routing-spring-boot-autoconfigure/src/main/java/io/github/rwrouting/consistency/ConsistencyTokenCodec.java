@@ -21,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * token with a GTID position (MariaDB) or a GTID set (MySQL) is {@code v2.<payload>.<signature>},
  * whose entries each start with their number of GTID domains (0 for an entry as in v1, -1 for an
  * entry with a GTID set, which follows the commit time, at most
- * {@value ConsistencyToken#MAX_GTID_SET_BYTES} bytes). Tokens without GTIDs are written as v1, so that
- * they read the same as before.
+ * {@value ConsistencyToken#MAX_GTID_SET_BYTES} bytes, -2 for one with a set that has MySQL 8.3 GTID
+ * tags, written with each source's tag). Tokens without GTIDs are written as v1, and untagged sets
+ * as -1, so that they read the same as before.
  *
  * @author rw-routing
  */
@@ -44,6 +45,10 @@ public final class ConsistencyTokenCodec {
 
 	// The kind of a v2 entry with a MySQL GTID set, in place of its number of domains.
 	private static final byte GTID_SET_KIND = -1;
+
+	// The kind of a v2 entry with a MySQL GTID set that has tags: an earlier reader, which knows
+	// only GTID_SET_KIND, rejects it instead of misreading it.
+	private static final byte TAGGED_GTID_SET_KIND = -2;
 
 	// Domain and server ids are unsigned 32-bit numbers.
 	private static final int DOMAIN_BYTES = Integer.BYTES + Integer.BYTES + Long.BYTES;
@@ -112,7 +117,8 @@ public final class ConsistencyTokenCodec {
 			GtidPosition gtids = entry.gtids();
 			MySqlGtidSet gtidSet = entry.gtidSet();
 			if (withGtids) {
-				payload.put((gtidSet != null) ? GTID_SET_KIND : (byte) ((gtids != null) ? gtids.size() : 0));
+				payload.put((gtidSet != null) ? (gtidSet.isTagged() ? TAGGED_GTID_SET_KIND : GTID_SET_KIND)
+						: (byte) ((gtids != null) ? gtids.size() : 0));
 			}
 			payload.putLong(entry.clusterId());
 			payload.putInt(entry.timeline());
@@ -216,8 +222,8 @@ public final class ConsistencyTokenCodec {
 				return null;
 			}
 			int domains = payload.get();
-			if (domains == GTID_SET_KIND) {
-				ConsistencyToken.Entry entry = readGtidSetEntry(payload);
+			if (domains == GTID_SET_KIND || domains == TAGGED_GTID_SET_KIND) {
+				ConsistencyToken.Entry entry = readGtidSetEntry(payload, domains == TAGGED_GTID_SET_KIND);
 				if (entry == null) {
 					return null;
 				}
@@ -256,7 +262,7 @@ public final class ConsistencyTokenCodec {
 		return payload.hasRemaining() ? null : new ConsistencyToken(entries, expiresAt);
 	}
 
-	private static ConsistencyToken.@Nullable Entry readGtidSetEntry(ByteBuffer payload) {
+	private static ConsistencyToken.@Nullable Entry readGtidSetEntry(ByteBuffer payload, boolean tagged) {
 		if (payload.remaining() < GTID_ENTRY_BYTES) {
 			return null;
 		}
@@ -264,7 +270,7 @@ public final class ConsistencyTokenCodec {
 		int timeline = payload.getInt();
 		long commitTime = payload.getLong();
 		// Throws IllegalArgumentException for a truncated or malformed set: invalid.
-		MySqlGtidSet gtidSet = MySqlGtidSet.readFrom(payload);
+		MySqlGtidSet gtidSet = MySqlGtidSet.readFrom(payload, tagged);
 		if (gtidSet.encodedBytes() > ConsistencyToken.MAX_GTID_SET_BYTES) {
 			return null;
 		}

@@ -277,6 +277,10 @@ public final class ReadRoutePlanner {
 		if (consistency.mode() == ConsistencyMode.TIME_WINDOW) {
 			return ConsistencyOutcome.WRITER_TIME_WINDOW;
 		}
+		if (required.hasNoReplicaPosition()) {
+			// A MySQL GTID set too large for a token: no replica can be trusted with the write.
+			return ConsistencyOutcome.WRITER_REPLICA_BEHIND;
+		}
 		ClusterIdentity identity = consistency.clusterState().writerIdentity();
 		if (identity != null && required.clusterId() != ConsistencyToken.ANY_CLUSTER
 				&& required.timeline() != identity.timeline()) {

@@ -107,12 +107,22 @@ public final class GtidPosition {
 	}
 
 	/**
-	 * Whether a node at this position has a write at {@code write}: in every domain of the write, a
-	 * sequence at least the write's. Domain by domain, like {@code MASTER_GTID_WAIT}; the server part
-	 * is not compared (after a failover that lost writes, a sequence can be reused by another server:
-	 * rw-routing never trusts a node with a write of an earlier writer, see {@link ClusterIdentity}).
+	 * Whether a node at this position has a write at {@code write}: in every domain of the write,
+	 * the node's newest GTID comes from the same server, at or past the write's sequence.
+	 * <p>
+	 * Sequence numbers alone are not enough: after a failover that lost writes, the promoted
+	 * replica continues the domain's sequence under its own server id, so one number stands for
+	 * two transactions (a replica left at {@code 0-1-105} on the old writer's lost history never got
+	 * the new writer's {@code 0-2-103}; {@code MASTER_GTID_WAIT} would answer it has). Within one
+	 * server's GTIDs of a domain there is no such doubt: a server gives its own transactions
+	 * growing numbers, and a replica applies a domain in its binary log order, so a node whose
+	 * newest GTID of the domain is that server's at or past the write's sequence has the write.
+	 * A newest GTID from another server may or may not follow the write (that server may have
+	 * taken over before the write reached it): taken as not included. That only sends the read to
+	 * the writer, and a node's newest GTID comes from another server than the current writer only
+	 * around a failover, when the write's timeline sends its reads to the writer anyway.
 	 * @param write the write's position
-	 * @return {@code true} if every domain of the write is reached
+	 * @return {@code true} if every domain of the write is reached on the write's server
 	 */
 	public boolean includes(GtidPosition write) {
 		int mine = 0;
@@ -122,7 +132,7 @@ public final class GtidPosition {
 				mine++;
 			}
 			if (mine == this.domains.length || this.domains[mine] != domain
-					|| this.sequences[mine] < write.sequences[i]) {
+					|| this.servers[mine] != write.servers[i] || this.sequences[mine] < write.sequences[i]) {
 				return false;
 			}
 		}

@@ -14,10 +14,18 @@ import org.jspecify.annotations.Nullable;
  * MySQL 8.0 and 8.4 with GTID replication ({@code gtid_mode=ON}, replicas {@code read_only} or
  * {@code super_read_only}): role from those and whether the node's replication applier runs,
  * positions as {@link MySqlGtidSet GTID sets} ({@code @@gtid_executed}, on a primary and a replica
- * alike), commit positions as the writer's {@code @@gtid_executed} right after the COMMIT: a safe
- * upper bound of the transaction's own GTID (it holds every transaction committed before, the
- * transaction's own included). Not run against a MySQL server (none can be run where rw-routing is
- * tested); the logic is unit tested.
+ * alike, MySQL 8.3+ GTID tags included). Not run against a MySQL server (none can be run where
+ * rw-routing is tested); the logic is unit tested.
+ * <p>
+ * A commit's position is read right after the COMMIT: the writer's {@code @@gtid_executed}, which
+ * holds the transaction's own GTID, cut to the part of the uuids that can have written it. A
+ * session with {@code gtid_next} {@code AUTOMATIC} (or {@code AUTOMATIC:tag}) gets its GTIDs from
+ * the server: under its {@code server_uuid}, or, in a running Group Replication group, under
+ * {@code group_replication_group_name} (both are kept when the latter is set). That part holds
+ * every transaction those uuids wrote up to this one, so it is small, stays small across
+ * failovers, and a replica that has it has the write. Whatever else the session says
+ * ({@code gtid_next} set to a GTID by the application; the variables not readable), the whole set
+ * is kept: a safe upper bound.
  * <p>
  * GTIDs name the server that wrote them, so sets are compared exactly. MySQL has no cluster
  * identity: every MySQL cluster has the same cluster id here, so tokens are per configured cluster.
@@ -50,9 +58,17 @@ public class MySqlDialect implements DatabaseDialect {
 
 	private static final String IDENTITY = "SELECT @@server_uuid";
 
-	// Everything the writer committed when the SELECT runs: the transaction just committed too.
-	private final CommitThenRead executed = new CommitThenRead("SELECT @@gtid_executed, @@server_uuid",
-			(result) -> commitPosition(result.getString(1), result.getString(2)));
+	// Everything the writer committed when the SELECT runs (the transaction just committed too),
+	// and what tells which uuid the transaction's GTID has: the session's gtid_next and the Group
+	// Replication group's name. performance_schema.global_variables is readable by every user; the
+	// subquery answers NULL when it has no rows (performance_schema off: the group is not known,
+	// so the whole set is kept), '' when there is no group name.
+	private final CommitThenRead executed = new CommitThenRead("SELECT @@gtid_executed, @@server_uuid, "
+			+ "@@session.gtid_next, (SELECT COALESCE(MAX(IF(VARIABLE_NAME = 'group_replication_group_name', "
+			+ "VARIABLE_VALUE, NULL)), '') FROM performance_schema.global_variables "
+			+ "WHERE VARIABLE_NAME IN ('server_uuid', 'group_replication_group_name') HAVING COUNT(*) > 0)",
+			(result) -> commitPosition(result.getString(1), result.getString(2), result.getString(3),
+					result.getString(4)));
 
 	@Override
 	public String name() {
@@ -96,13 +112,49 @@ public class MySqlDialect implements DatabaseDialect {
 	}
 
 	/**
-	 * The position of a write: the writer's executed set, with its uuid as timeline.
+	 * The position of a write: the part of the writer's executed set that the uuids which can
+	 * have written it wrote (see the class description), with the writer's uuid as timeline.
+	 * @param executed the writer's {@code @@gtid_executed} right after the commit
+	 * @param serverUuid the writer's {@code @@server_uuid}
+	 * @param gtidNext the session's {@code gtid_next}
+	 * @param groupName the Group Replication group's name, {@code ""} for none, {@code null} when
+	 * it could not be read
 	 */
-	static ReplicationPosition commitPosition(@Nullable String executed, @Nullable String serverUuid) {
+	static ReplicationPosition commitPosition(@Nullable String executed, @Nullable String serverUuid,
+			@Nullable String gtidNext, @Nullable String groupName) {
 		MySqlGtidSet gtidSet = MySqlGtidSet.parse(executed);
 		int timeline = timeline(serverUuid);
-		return (gtidSet != null && timeline != ReplicationPosition.UNKNOWN_TIMELINE)
-				? ReplicationPosition.ofGtidSet(timeline, gtidSet) : ReplicationPosition.UNKNOWN;
+		if (gtidSet == null || timeline == ReplicationPosition.UNKNOWN_TIMELINE) {
+			return ReplicationPosition.UNKNOWN;
+		}
+		MySqlGtidSet written = writersPart(gtidSet, serverUuid, gtidNext, groupName);
+		return ReplicationPosition.ofGtidSet(timeline, (written != null) ? written : gtidSet);
+	}
+
+	/**
+	 * The part of the set under the uuids a transaction of this session got its GTID from, or
+	 * {@code null} when that is not known (then the whole set stands).
+	 */
+	private static @Nullable MySqlGtidSet writersPart(MySqlGtidSet executed, @Nullable String serverUuid,
+			@Nullable String gtidNext, @Nullable String groupName) {
+		if (serverUuid == null || groupName == null || !isAutomatic(gtidNext)) {
+			return null;
+		}
+		try {
+			UUID server = UUID.fromString(serverUuid.trim());
+			return groupName.isBlank() ? executed.ofUuids(server)
+					: executed.ofUuids(server, UUID.fromString(groupName.trim()));
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	// AUTOMATIC, or AUTOMATIC:tag (MySQL 8.3+): the server picks the GTID, under its own uuid or
+	// its group's.
+	private static boolean isAutomatic(@Nullable String gtidNext) {
+		return gtidNext != null && (gtidNext.equalsIgnoreCase("AUTOMATIC")
+				|| gtidNext.regionMatches(true, 0, "AUTOMATIC:", 0, "AUTOMATIC:".length()));
 	}
 
 	/**

@@ -1,9 +1,12 @@
 package io.github.rwrouting.topology;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -14,8 +17,18 @@ import org.jspecify.annotations.Nullable;
  * A MySQL GTID set, as in {@code @@gtid_executed}: per source {@code server_uuid}, the transaction
  * numbers as intervals ({@code 3e11fa47-71ca-11e1-9e33-c80aa9429562:1-100:200-300,5c2a...:1-7}).
  * A transaction's GTID names the server that wrote it, so a set never aliases another server's
- * writes, before or after a failover: inclusion is exact ({@code GTID_SUBSET}). Immutable; sources in
- * ascending order, each with sorted, disjoint, non-adjacent intervals.
+ * writes, before or after a failover: inclusion is exact ({@code GTID_SUBSET}).
+ * <p>
+ * MySQL 8.3 and later also know tagged GTIDs ({@code uuid:tag:number}, from
+ * {@code gtid_next = 'AUTOMATIC:tag'}): a tag is a letter or an underscore followed by up to 31
+ * letters, digits or underscores, case-insensitive (MySQL prints it in lower case), and a tagged
+ * GTID is another transaction than the untagged one of the same uuid and number (MySQL keys its
+ * sets by uuid and tag). MySQL prints a source's untagged intervals first, then each tag in order,
+ * each followed by its intervals: {@code 3e11fa47-...:1-5:mytag:1-3,5c2a...:1-7}. Here a source is
+ * such a (uuid, tag) pair, the untagged one with the empty tag.
+ * <p>
+ * Immutable; sources in ascending order (uuid, then tag, the untagged first), each with sorted,
+ * disjoint, non-adjacent intervals.
  *
  * @author rw-routing
  */
@@ -23,60 +36,124 @@ public final class MySqlGtidSet {
 
 	private static final int UUID_LENGTH = 36;
 
+	// MySQL's tag_max_length.
+	private static final int MAX_TAG_LENGTH = 32;
+
+	private static final String UNTAGGED = "";
+
+	private static final Comparator<Source> SOURCE_ORDER = Comparator.comparing(Source::uuid)
+		.thenComparing(Source::tag);
+
 	private final UUID[] sources;
+
+	// Per source: its tag, UNTAGGED for none.
+	private final String[] tags;
 
 	// Per source: start and end (inclusive) of each interval, in pairs.
 	private final long[][] intervals;
 
-	private MySqlGtidSet(UUID[] sources, long[][] intervals) {
+	private MySqlGtidSet(UUID[] sources, String[] tags, long[][] intervals) {
 		this.sources = sources;
+		this.tags = tags;
 		this.intervals = intervals;
 	}
 
 	/**
-	 * Parse a set as MySQL prints it (commas, optionally followed by a line break, between sources).
+	 * Parse a set as MySQL prints it (commas, optionally followed by a line break, between uuids;
+	 * after a uuid its untagged intervals, then each tag followed by its intervals), or as MySQL
+	 * accepts it (a uuid may repeat, tags in any case and order).
 	 * @param value the set, or an empty string
-	 * @return the set, or {@code null} when it is empty or malformed, or uses GTID tags (MySQL 8.3
-	 * and later: {@code uuid:tag:1-5}), which are not supported (the write is then checked by commit
-	 * time only, the safe direction)
+	 * @return the set, or {@code null} when it is empty or malformed (a uuid or a tag without an
+	 * interval, a tag MySQL would refuse)
 	 */
 	public static @Nullable MySqlGtidSet parse(@Nullable String value) {
 		if (value == null || value.isBlank()) {
 			return null;
 		}
-		Map<UUID, List<long[]>> sources = new TreeMap<>();
+		Map<Source, List<long[]>> sources = new TreeMap<>(SOURCE_ORDER);
 		try {
-			for (String source : value.split(",")) {
-				String[] parts = source.trim().split(":");
+			for (String uuidSet : value.split(",")) {
+				String[] parts = uuidSet.trim().split(":", -1);
 				if (parts.length < 2 || parts[0].length() != UUID_LENGTH) {
 					return null;
 				}
-				List<long[]> ranges = sources.computeIfAbsent(UUID.fromString(parts[0]), (uuid) -> new ArrayList<>());
+				UUID uuid = UUID.fromString(parts[0]);
+				// The untagged intervals come first; each tag's follow it.
+				List<long[]> ranges = null;
+				boolean afterTag = false;
+				boolean anyInterval = false;
 				for (int i = 1; i < parts.length; i++) {
-					int dash = parts[i].indexOf('-');
-					long start = Long.parseLong((dash < 0) ? parts[i] : parts[i].substring(0, dash));
-					long end = (dash < 0) ? start : Long.parseLong(parts[i].substring(dash + 1));
-					if (start < 1 || end < start) {
-						return null;
+					String part = parts[i];
+					if (!part.isEmpty() && Character.isDigit(part.charAt(0))) {
+						if (ranges == null) {
+							ranges = sources.computeIfAbsent(new Source(uuid, UNTAGGED), (source) -> new ArrayList<>());
+						}
+						ranges.add(interval(part));
+						afterTag = false;
+						anyInterval = true;
 					}
-					ranges.add(new long[] { start, end });
+					else {
+						String tag = tag(part);
+						if (tag == null || afterTag) {
+							// Not a tag, or a tag without intervals.
+							return null;
+						}
+						ranges = sources.computeIfAbsent(new Source(uuid, tag), (source) -> new ArrayList<>());
+						afterTag = true;
+					}
+				}
+				if (afterTag || !anyInterval) {
+					return null;
 				}
 			}
 		}
 		catch (IllegalArgumentException ex) {
-			// Not a number (a tag), not a UUID.
+			// Not a number, not a UUID.
 			return null;
 		}
 		return of(sources);
 	}
-
-	private static MySqlGtidSet of(Map<UUID, List<long[]>> sources) {
-		UUID[] uuids = sources.keySet().toArray(new UUID[0]);
-		long[][] intervals = new long[uuids.length][];
-		for (int i = 0; i < uuids.length; i++) {
-			intervals[i] = normalized(sources.get(uuids[i]));
+	// "5" or "1-5": transactions are numbered from 1.
+	private static long[] interval(String part) {
+		int dash = part.indexOf('-');
+		long start = Long.parseLong((dash < 0) ? part : part.substring(0, dash));
+		long end = (dash < 0) ? start : Long.parseLong(part.substring(dash + 1));
+		if (start < 1 || end < start) {
+			throw new IllegalArgumentException("Not an interval: " + part);
 		}
-		return new MySqlGtidSet(uuids, intervals);
+		return new long[] { start, end };
+	}
+
+	/**
+	 * A tag as MySQL keeps it (lower case), or {@code null} when MySQL would refuse it: a letter or
+	 * an underscore, then letters, digits or underscores, {@value #MAX_TAG_LENGTH} characters at most.
+	 */
+	private static @Nullable String tag(String part) {
+		int length = part.length();
+		if (length == 0 || length > MAX_TAG_LENGTH) {
+			return null;
+		}
+		for (int i = 0; i < length; i++) {
+			char c = part.charAt(i);
+			boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+			if (!letter && (i == 0 || c < '0' || c > '9')) {
+				return null;
+			}
+		}
+		return part.toLowerCase(Locale.ROOT);
+	}
+
+	private static MySqlGtidSet of(Map<Source, List<long[]>> sources) {
+		UUID[] uuids = new UUID[sources.size()];
+		String[] tags = new String[uuids.length];
+		long[][] intervals = new long[uuids.length][];
+		int i = 0;
+		for (Map.Entry<Source, List<long[]>> source : sources.entrySet()) {
+			uuids[i] = source.getKey().uuid();
+			tags[i] = source.getKey().tag();
+			intervals[i++] = normalized(source.getValue());
+		}
+		return new MySqlGtidSet(uuids, tags, intervals);
 	}
 
 	private static long[] normalized(List<long[]> ranges) {
@@ -95,18 +172,24 @@ public final class MySqlGtidSet {
 		return Arrays.copyOf(result, n);
 	}
 
+	private int compareSource(int mine, MySqlGtidSet other, int theirs) {
+		int byUuid = this.sources[mine].compareTo(other.sources[theirs]);
+		return (byUuid != 0) ? byUuid : this.tags[mine].compareTo(other.tags[theirs]);
+	}
+
 	/**
 	 * Whether a node whose executed set is this one has every transaction of {@code write}.
 	 * @param write the write's set
-	 * @return {@code true} if {@code write} is a subset of this set
+	 * @return {@code true} if {@code write} is a subset of this set (per uuid and tag: a tagged
+	 * GTID is never covered by the untagged one of the same number, nor the reverse)
 	 */
 	public boolean includes(MySqlGtidSet write) {
 		int mine = 0;
 		for (int i = 0; i < write.sources.length; i++) {
-			while (mine < this.sources.length && this.sources[mine].compareTo(write.sources[i]) < 0) {
+			while (mine < this.sources.length && compareSource(mine, write, i) < 0) {
 				mine++;
 			}
-			if (mine == this.sources.length || !this.sources[mine].equals(write.sources[i])
+			if (mine == this.sources.length || compareSource(mine, write, i) != 0
 					|| !covers(this.intervals[mine], write.intervals[i])) {
 				return false;
 			}
@@ -138,16 +221,67 @@ public final class MySqlGtidSet {
 		if (includes(other)) {
 			return this;
 		}
-		Map<UUID, List<long[]>> sources = new TreeMap<>();
+		Map<Source, List<long[]>> sources = new TreeMap<>(SOURCE_ORDER);
 		for (MySqlGtidSet set : new MySqlGtidSet[] { this, other }) {
 			for (int i = 0; i < set.sources.length; i++) {
-				List<long[]> ranges = sources.computeIfAbsent(set.sources[i], (uuid) -> new ArrayList<>());
+				List<long[]> ranges = sources.computeIfAbsent(new Source(set.sources[i], set.tags[i]),
+						(source) -> new ArrayList<>());
 				for (int k = 0; k < set.intervals[i].length; k += 2) {
 					ranges.add(new long[] { set.intervals[i][k], set.intervals[i][k + 1] });
 				}
 			}
 		}
 		return of(sources);
+	}
+
+	/**
+	 * The part of this set that a few uuids wrote, tagged or not.
+	 * @param uuids the uuids to keep
+	 * @return that part, or {@code null} when none of them wrote anything in the set
+	 */
+	public @Nullable MySqlGtidSet ofUuids(UUID... uuids) {
+		int count = 0;
+		boolean[] kept = new boolean[this.sources.length];
+		for (int i = 0; i < this.sources.length; i++) {
+			for (UUID uuid : uuids) {
+				if (this.sources[i].equals(uuid)) {
+					kept[i] = true;
+					count++;
+					break;
+				}
+			}
+		}
+		if (count == this.sources.length) {
+			return this;
+		}
+		if (count == 0) {
+			return null;
+		}
+		UUID[] sources = new UUID[count];
+		String[] tags = new String[count];
+		long[][] intervals = new long[count][];
+		int n = 0;
+		for (int i = 0; i < this.sources.length; i++) {
+			if (kept[i]) {
+				sources[n] = this.sources[i];
+				tags[n] = this.tags[i];
+				intervals[n++] = this.intervals[i];
+			}
+		}
+		return new MySqlGtidSet(sources, tags, intervals);
+	}
+
+	/**
+	 * Whether the set has tagged GTIDs (MySQL 8.3 and later).
+	 * @return {@code true} if one of its sources has a tag
+	 */
+	public boolean isTagged() {
+		for (String tag : this.tags) {
+			if (!tag.isEmpty()) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -171,23 +305,34 @@ public final class MySqlGtidSet {
 	 * @return the size
 	 */
 	public int encodedBytes() {
+		boolean tagged = isTagged();
 		int bytes = Short.BYTES;
-		for (long[] ranges : this.intervals) {
-			bytes += 2 * Long.BYTES + Short.BYTES + ranges.length * Long.BYTES;
+		for (int i = 0; i < this.sources.length; i++) {
+			bytes += 2 * Long.BYTES + Short.BYTES + this.intervals[i].length * Long.BYTES;
+			if (tagged) {
+				bytes += 1 + this.tags[i].length();
+			}
 		}
 		return bytes;
 	}
 
 	/**
-	 * Write the set: the number of sources, then per source its UUID, its number of intervals and
-	 * each interval's start and end.
+	 * Write the set: the number of sources, then per source its UUID, its tag when the set is
+	 * {@link #isTagged() tagged} (its length in one byte, 0 for none, then its ASCII characters),
+	 * its number of intervals and each interval's start and end. An untagged set is written exactly
+	 * as before tags were known, so that earlier readers still read it.
 	 * @param buffer where to write it
 	 */
 	public void writeTo(ByteBuffer buffer) {
+		boolean tagged = isTagged();
 		buffer.putShort((short) this.sources.length);
 		for (int i = 0; i < this.sources.length; i++) {
 			buffer.putLong(this.sources[i].getMostSignificantBits());
 			buffer.putLong(this.sources[i].getLeastSignificantBits());
+			if (tagged) {
+				buffer.put((byte) this.tags[i].length());
+				buffer.put(this.tags[i].getBytes(StandardCharsets.US_ASCII));
+			}
 			buffer.putShort((short) (this.intervals[i].length / 2));
 			for (long bound : this.intervals[i]) {
 				buffer.putLong(bound);
@@ -196,20 +341,36 @@ public final class MySqlGtidSet {
 	}
 
 	/**
-	 * Read a set as {@link #writeTo(ByteBuffer)} wrote it.
+	 * Read an untagged set as {@link #writeTo(ByteBuffer)} wrote it.
 	 * @param buffer where to read it
 	 * @return the set
 	 * @throws IllegalArgumentException if the bytes are not a set so written (too short, empty,
 	 * sources out of order, intervals unsorted, overlapping or adjacent)
 	 */
 	public static MySqlGtidSet readFrom(ByteBuffer buffer) {
+		return readFrom(buffer, false);
+	}
+
+	/**
+	 * Read a set as {@link #writeTo(ByteBuffer)} wrote it.
+	 * @param buffer where to read it
+	 * @param tagged whether the set was written {@link #isTagged() tagged}
+	 * @return the set
+	 * @throws IllegalArgumentException if the bytes are not a set so written (too short, empty,
+	 * sources out of order, a tag MySQL would refuse, a tagged set without a tag, intervals
+	 * unsorted, overlapping or adjacent)
+	 */
+	public static MySqlGtidSet readFrom(ByteBuffer buffer, boolean tagged) {
 		int count = readCount(buffer);
 		UUID[] sources = new UUID[count];
+		String[] tags = new String[count];
 		long[][] intervals = new long[count][];
+		MySqlGtidSet set = new MySqlGtidSet(sources, tags, intervals);
 		for (int i = 0; i < count; i++) {
 			require(buffer, 2 * Long.BYTES);
 			sources[i] = new UUID(buffer.getLong(), buffer.getLong());
-			if (i > 0 && sources[i - 1].compareTo(sources[i]) >= 0) {
+			tags[i] = tagged ? readTag(buffer) : UNTAGGED;
+			if (i > 0 && set.compareSource(i - 1, set, i) >= 0) {
 				throw new IllegalArgumentException("GTID set sources out of order");
 			}
 			int ranges = readCount(buffer);
@@ -225,7 +386,30 @@ public final class MySqlGtidSet {
 				intervals[i][k + 1] = end;
 			}
 		}
-		return new MySqlGtidSet(sources, intervals);
+		if (tagged && !set.isTagged()) {
+			// Written untagged by writeTo: two encodings of one set would sign differently.
+			throw new IllegalArgumentException("A tagged GTID set without a tag");
+		}
+		return set;
+	}
+
+	private static String readTag(ByteBuffer buffer) {
+		require(buffer, 1);
+		int length = buffer.get();
+		if (length == 0) {
+			return UNTAGGED;
+		}
+		if (length < 0 || length > MAX_TAG_LENGTH) {
+			throw new IllegalArgumentException("GTID tag too long");
+		}
+		require(buffer, length);
+		byte[] bytes = new byte[length];
+		buffer.get(bytes);
+		String tag = new String(bytes, StandardCharsets.US_ASCII);
+		if (!tag.equals(tag(tag))) {
+			throw new IllegalArgumentException("Not a GTID tag as MySQL keeps it");
+		}
+		return tag;
 	}
 
 	private static int readCount(ByteBuffer buffer) {
@@ -246,26 +430,29 @@ public final class MySqlGtidSet {
 	@Override
 	public boolean equals(Object other) {
 		return other instanceof MySqlGtidSet set && Arrays.equals(set.sources, this.sources)
-				&& Arrays.deepEquals(set.intervals, this.intervals);
+				&& Arrays.equals(set.tags, this.tags) && Arrays.deepEquals(set.intervals, this.intervals);
 	}
 
 	@Override
 	public int hashCode() {
-		return Arrays.hashCode(this.sources) * 31 + Arrays.deepHashCode(this.intervals);
+		return (Arrays.hashCode(this.sources) * 31 + Arrays.hashCode(this.tags)) * 31
+				+ Arrays.deepHashCode(this.intervals);
 	}
 
 	/**
 	 * The set as MySQL prints it, without line breaks.
-	 * @return {@code uuid:start-end:...} per source, separated by commas
+	 * @return per uuid {@code uuid:start-end:...:tag:start-end...}, separated by commas
 	 */
 	@Override
 	public String toString() {
 		StringBuilder result = new StringBuilder();
 		for (int i = 0; i < this.sources.length; i++) {
-			if (i > 0) {
-				result.append(',');
+			if (i == 0 || !this.sources[i].equals(this.sources[i - 1])) {
+				result.append((i > 0) ? "," : "").append(this.sources[i]);
 			}
-			result.append(this.sources[i]);
+			if (!this.tags[i].isEmpty()) {
+				result.append(':').append(this.tags[i]);
+			}
 			for (int k = 0; k < this.intervals[i].length; k += 2) {
 				result.append(':').append(this.intervals[i][k]);
 				if (this.intervals[i][k + 1] != this.intervals[i][k]) {
@@ -274,6 +461,11 @@ public final class MySqlGtidSet {
 			}
 		}
 		return result.toString();
+	}
+
+	// A transaction source as MySQL 8.3 keys it: uuid and tag (UNTAGGED for none).
+	private record Source(UUID uuid, String tag) {
+
 	}
 
 }

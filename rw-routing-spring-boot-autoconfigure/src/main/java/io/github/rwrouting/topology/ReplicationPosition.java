@@ -86,8 +86,9 @@ public record ReplicationPosition(int timeline, long offset, @Nullable GtidPosit
 
 	/**
 	 * Whether a node that has replayed up to this position has replayed a write. Offsets: see
-	 * {@link #includes(int, long)}. GTIDs: every domain of the write at or past its sequence
-	 * ({@link GtidPosition#includes}); the timeline (the writer that made the write) is not compared
+	 * {@link #includes(int, long)}. MariaDB GTIDs: every domain of the write reached on the write's
+	 * server, at or past its sequence ({@link GtidPosition#includes}); MySQL GTID sets: a subset
+	 * ({@link MySqlGtidSet#includes}). The timeline (the writer that made the write) is not compared
 	 * here, as a replica's position does not say which writer it follows: a write of an earlier
 	 * writer is kept from replicas before any node is asked (its timeline differs from the current
 	 * writer's).

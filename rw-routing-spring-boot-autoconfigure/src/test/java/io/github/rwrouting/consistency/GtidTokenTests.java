@@ -1,8 +1,11 @@
 package io.github.rwrouting.consistency;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
 
 import io.github.rwrouting.topology.GtidPosition;
 import io.github.rwrouting.topology.MySqlGtidSet;
@@ -122,8 +125,52 @@ class GtidTokenTests {
 			.hasToString(UUID_A + ":1-12," + UUID_B + ":1-3");
 		assertThat(older.entryFor(CLUSTER).commitTimeMillis()).isEqualTo(NOW + 2);
 		ConsistencyToken otherWriter = older.advance(setEntry(2, UUID_B + ":1-4", NOW + 3), NOW + 2000);
-		assertThat(otherWriter.entryFor(CLUSTER)).as("another writer's newer write replaces it")
-			.isEqualTo(setEntry(2, UUID_B + ":1-4", NOW + 3));
+		assertThat(otherWriter.entryFor(CLUSTER))
+			.as("another writer's newer write joins it (sets never alias): its writer, both writes")
+			.isEqualTo(setEntry(2, UUID_A + ":1-12," + UUID_B + ":1-4", NOW + 3));
+		ConsistencyToken late = otherWriter.advance(setEntry(1, UUID_A + ":1-13", NOW + 1), NOW + 2000);
+		assertThat(late.entryFor(CLUSTER)).as("an older write of the old writer: joined, the newer writer stays")
+			.isEqualTo(setEntry(2, UUID_A + ":1-13," + UUID_B + ":1-4", NOW + 3));
+	}
+
+	@Test
+	void aTaggedSetRoundTripsAsItsOwnEntryKindAndAnUntaggedOneAsBefore() {
+		ConsistencyToken tagged = new ConsistencyToken(
+				List.of(setEntry(1, UUID_A + ":1-100:mytag:1-3," + UUID_B + ":9", NOW)), NOW + 60_000);
+		String encoded = this.codec.encode(tagged);
+		assertThat(encoded).startsWith("v2.");
+		assertThat(this.codec.decode(encoded, NOW).token()).isEqualTo(tagged);
+		assertThat(this.codec.decode(encoded, NOW).token().entryFor(CLUSTER).gtidSet())
+			.hasToString(UUID_A + ":1-100:mytag:1-3," + UUID_B + ":9");
+		// The entry's kind follows the expiry and the entry count: -2 tagged, -1 as before tags.
+		assertThat(payload(encoded)[Long.BYTES + 1]).isEqualTo((byte) -2);
+		String untagged = this.codec
+			.encode(new ConsistencyToken(List.of(setEntry(1, UUID_A + ":1-100," + UUID_B + ":9", NOW)), NOW + 60_000));
+		byte[] untaggedPayload = payload(untagged);
+		assertThat(untaggedPayload[Long.BYTES + 1]).isEqualTo((byte) -1);
+		// Written as before tags: the count, then straight the first uuid and its interval count.
+		assertThat(untaggedPayload.length).isEqualTo(Long.BYTES + 1 + 1 + Long.BYTES + Integer.BYTES + Long.BYTES
+				+ Short.BYTES + 2 * (16 + Short.BYTES + 16));
+	}
+
+	@Test
+	void aTokenWrittenBeforeTagsWereKnownStillReads() {
+		// A v2 token with an untagged set entry (kind -1), as rw-routing wrote it before tags were
+		// known, signed with the same key: the bytes laid out by hand.
+		ByteBuffer payload = ByteBuffer.allocate(8 + 1 + 1 + 8 + 4 + 8 + 2 + 16 + 2 + 16);
+		UUID uuid = UUID.fromString(UUID_A);
+		payload.putLong(NOW + 60_000).put((byte) 1).put((byte) -1).putLong(CLUSTER).putInt(1).putLong(NOW);
+		payload.putShort((short) 1).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+		payload.putShort((short) 1).putLong(1).putLong(100);
+		String body = Base64.getUrlEncoder().withoutPadding().encodeToString(payload.array());
+		String reference = this.codec
+			.encode(new ConsistencyToken(List.of(setEntry(1, UUID_A + ":1-100", NOW)), NOW + 60_000));
+		assertThat(reference).startsWith("v2." + body + ".");
+		assertThat(this.codec.decode(reference, NOW).token().entryFor(CLUSTER).gtidSet()).hasToString(UUID_A + ":1-100");
+	}
+
+	private static byte[] payload(String token) {
+		return Base64.getUrlDecoder().decode(token.substring(3, token.indexOf('.', 3)));
 	}
 
 	@Test
@@ -146,7 +193,7 @@ class GtidTokenTests {
 	}
 
 	@Test
-	void aSetLargerThanTheCapIsCheckedByCommitTimeOnly() {
+	void aSetLargerThanTheCapKeepsNoReplicaPosition() {
 		StringBuilder sources = new StringBuilder();
 		for (int i = 0; i < 8; i++) {
 			sources.append((i > 0) ? "," : "").append(String.format("%08x-0000-0000-0000-000000000000:1-5", i + 1));
@@ -154,15 +201,25 @@ class GtidTokenTests {
 		MySqlGtidSet large = MySqlGtidSet.parse(sources.toString());
 		assertThat(large.encodedBytes()).isGreaterThan(ConsistencyToken.MAX_GTID_SET_BYTES);
 		ConsistencyToken.Entry entry = setEntry(1, sources.toString(), NOW);
-		assertThat(entry).isEqualTo(new ConsistencyToken.Entry(CLUSTER, 1, -1, NOW));
-		// Seven sources fit; joined with an eighth they do not: commit time only, the later one.
+		assertThat(entry).isEqualTo(new ConsistencyToken.Entry(CLUSTER, 1, ConsistencyToken.Entry.NO_REPLICA_POSITION, NOW));
+		assertThat(entry.hasNoReplicaPosition()).as("not commit time only").isTrue();
+		// Seven sources fit; joined with an eighth they do not: no replica position, the later commit.
 		String seven = sources.substring(0, sources.lastIndexOf(","));
 		ConsistencyToken token = new ConsistencyToken(List.of(setEntry(1, seven, NOW)), NOW + 1000);
 		assertThat(token.entryFor(CLUSTER).gtidSet()).isNotNull();
 		ConsistencyToken overflow = token.advance(setEntry(1, sources.substring(sources.lastIndexOf(",") + 1), NOW + 4),
 				NOW + 1000);
-		assertThat(overflow.entryFor(CLUSTER)).isEqualTo(new ConsistencyToken.Entry(CLUSTER, 1, -1, NOW + 4));
+		assertThat(overflow.entryFor(CLUSTER))
+			.isEqualTo(new ConsistencyToken.Entry(CLUSTER, 1, ConsistencyToken.Entry.NO_REPLICA_POSITION, NOW + 4));
 		assertThat(this.codec.decode(this.codec.encode(overflow), NOW).token()).isEqualTo(overflow);
+		// It stays so: a later small set may not hold the write that overflowed.
+		ConsistencyToken later = overflow.advance(setEntry(2, seven, NOW + 9), NOW + 1000);
+		assertThat(later.entryFor(CLUSTER))
+			.isEqualTo(new ConsistencyToken.Entry(CLUSTER, 2, ConsistencyToken.Entry.NO_REPLICA_POSITION, NOW + 9));
+		assertThat(later.entryFor(CLUSTER).hasNoReplicaPosition()).isTrue();
+		ConsistencyToken earlier = overflow.advance(setEntry(2, seven, NOW + 1), NOW + 1000);
+		assertThat(earlier.entryFor(CLUSTER)).isSameAs(overflow.entryFor(CLUSTER));
+		assertThat(new ConsistencyToken.Entry(CLUSTER, 1, -1, NOW).hasNoReplicaPosition()).isFalse();
 	}
 
 	@Test

@@ -580,6 +580,28 @@ class ReadRoutePlannerTests {
 		assertThat(plain.passedOver()).isNull();
 	}
 
+	@Test
+	void aWriteWithNoReplicaPositionGoesToTheWriterWhateverTheReadersReplayed() {
+		ReadRoutePlanner planner = planner();
+		ConsistencyGuard guard = guard(MONITOR_INTERVAL);
+		this.cluster.writerIdentified(new ClusterIdentity(7, 1));
+		// Both readers past the commit by time: enough for an unknown position, not for this one.
+		this.reader1.node().replayed(ReplicationPosition.UNKNOWN, COMMITTED_AT + 100);
+		this.reader2.node().replayed(ReplicationPosition.UNKNOWN, COMMITTED_AT + 100);
+		this.clock.set(COMMITTED_AT + 500);
+		this.context.set(token(new ConsistencyToken.Entry(7, 1, -1, COMMITTED_AT)));
+		assertThat(planner.plan(true, true, guard).outcome()).as("commit time only")
+			.isEqualTo(ConsistencyOutcome.REPLICA_CAUGHT_UP);
+		ConsistencyToken.Entry writerOnly = new ConsistencyToken.Entry(7, 1,
+				ConsistencyToken.Entry.NO_REPLICA_POSITION, COMMITTED_AT);
+		this.context.set(token(writerOnly));
+		RoutePlan plan = planner.plan(true, true, guard);
+		assertThat(plan.decision().route()).isSameAs(this.writer);
+		assertThat(plan.outcome()).isEqualTo(ConsistencyOutcome.WRITER_REPLICA_BEHIND);
+		assertThat(plan.check()).isNull();
+		assertThat(planner.planWhileWriterPoolFull(planner.decide(true, true), writerOnly, guard)).isEmpty();
+	}
+
 	private ReadRoutePlanner planner() {
 		return new ReadRoutePlanner(this.writer, List.of(this.reader1, this.reader2), NonTransactionalRoute.WRITER);
 	}

@@ -42,7 +42,26 @@ class GtidPositionTests {
 		assertThat(node.includes(GtidPosition.parse("0-1-1,1-1-6"))).as("one domain behind").isFalse();
 		assertThat(node.includes(GtidPosition.parse("2-1-1"))).as("a domain the node never saw").isFalse();
 		assertThat(GtidPosition.parse("1-1-5").includes(GtidPosition.parse("0-1-1,1-1-5"))).isFalse();
-		assertThat(node.includes(GtidPosition.parse("0-7-10"))).as("the server part is not compared").isTrue();
+		assertThat(node.includes(GtidPosition.parse("0-7-10"))).as("another server's GTID").isFalse();
+	}
+
+	@Test
+	void aReplicaLeftOnALostHistoryDoesNotHaveTheNewWritersWrites() {
+		// The old writer (server 1) wrote 101..105; the new writer (server 2) took over at 100 and
+		// continued the domain at 0-2-101.
+		GtidPosition lostHistory = GtidPosition.parse("0-1-105");
+		assertThat(lostHistory.includes(GtidPosition.parse("0-2-103"))).as("sequence alone would say yes").isFalse();
+		assertThat(lostHistory.includes(GtidPosition.parse("0-1-103"))).as("the old writer's own write").isTrue();
+		GtidPosition newHistory = GtidPosition.parse("0-2-110");
+		assertThat(newHistory.includes(GtidPosition.parse("0-2-103"))).isTrue();
+		assertThat(newHistory.includes(GtidPosition.parse("0-2-111"))).isFalse();
+		assertThat(newHistory.includes(GtidPosition.parse("0-1-103")))
+			.as("may have been lost before server 2 took over: not known, so not included").isFalse();
+		assertThat(GtidPosition.parse("0-2-110,1-1-7").includes(GtidPosition.parse("0-2-104,1-1-7"))).isTrue();
+		assertThat(GtidPosition.parse("0-2-110,1-3-7").includes(GtidPosition.parse("0-2-104,1-1-7")))
+			.as("one domain from another server").isFalse();
+		assertThat(ReplicationPosition.ofGtids(0, lostHistory)
+			.includes(ReplicationPosition.ofGtids(2, GtidPosition.parse("0-2-103")))).isFalse();
 	}
 
 	@Test

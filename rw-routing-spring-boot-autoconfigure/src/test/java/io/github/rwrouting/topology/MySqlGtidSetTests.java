@@ -1,6 +1,7 @@
 package io.github.rwrouting.topology;
 
 import java.nio.ByteBuffer;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +39,7 @@ class MySqlGtidSetTests {
 	}
 
 	@Test
-	void emptyMalformedOrTaggedSetsAreNotParsed() {
+	void emptyOrMalformedSetsAreNotParsed() {
 		assertThat(MySqlGtidSet.parse(null)).isNull();
 		assertThat(MySqlGtidSet.parse("")).isNull();
 		assertThat(MySqlGtidSet.parse(A)).as("no interval").isNull();
@@ -46,7 +47,86 @@ class MySqlGtidSetTests {
 		assertThat(MySqlGtidSet.parse(A + ":5-3")).isNull();
 		assertThat(MySqlGtidSet.parse("0-1-7")).as("a MariaDB GTID").isNull();
 		assertThat(MySqlGtidSet.parse("not-a-uuid-but-36-characters-long-xx:1-5")).isNull();
-		assertThat(MySqlGtidSet.parse(A + ":tag:1-5")).as("MySQL 8.3 tags: not supported").isNull();
+		assertThat(MySqlGtidSet.parse(A + ":tag")).as("a tag without an interval").isNull();
+		assertThat(MySqlGtidSet.parse(A + ":1-5:tag")).as("a tag without an interval").isNull();
+		assertThat(MySqlGtidSet.parse(A + ":one:two:1")).as("a tag right after a tag").isNull();
+		assertThat(MySqlGtidSet.parse(A + ":-tag:1")).isNull();
+		assertThat(MySqlGtidSet.parse(A + ":t-g:1")).isNull();
+		assertThat(MySqlGtidSet.parse(A + ":1tag:1")).as("a tag starts with a letter or _").isNull();
+		assertThat(MySqlGtidSet.parse(A + "::1")).isNull();
+		assertThat(MySqlGtidSet.parse(A + ":" + "t".repeat(33) + ":1")).as("33 characters").isNull();
+	}
+
+	@Test
+	void parsesTaggedSetsAsMySql84PrintsThem() {
+		// The untagged intervals first, then each tag with its own (MySQL 8.3 and later).
+		MySqlGtidSet set = set(A + ":1-5:mytag:1-3,\n" + B + ":1-7");
+		assertThat(set).hasToString(A + ":1-5:mytag:1-3," + B + ":1-7");
+		assertThat(set.isTagged()).isTrue();
+		assertThat(set.transactionCount()).as("a tagged GTID is a transaction of its own").isEqualTo(5 + 3 + 7);
+		assertThat(set(A + ":tag_only:4").transactionCount()).isEqualTo(1);
+		assertThat(set(A + ":" + "_" + "t9".repeat(15) + "x:1")).as("32 characters").isNotNull();
+		assertThat(set(A + ":1-5," + B + ":1").isTagged()).isFalse();
+	}
+
+	@Test
+	void normalizesTagsAsMySqlDoes() {
+		// Case-insensitive (printed in lower case), in order, one uuid printed once (MySQL bug 116789's
+		// example, as gtid_executed showed it).
+		assertThat(set(A.toUpperCase() + ":Domain_2:8-52, " + A + ":Domain_1:1-3:15-21"))
+			.hasToString(A + ":domain_1:1-3:15-21:domain_2:8-52");
+		assertThat(set(A + ":b:1:a:2:3," + A + ":A:1:4-5,"+ A + ":9")).hasToString(A + ":9:a:1-5:b:1");
+	}
+
+	@Test
+	void aTaggedGtidIsAnotherTransactionThanTheUntaggedOne() {
+		MySqlGtidSet executed = set(A + ":1-5:mytag:1-3," + B + ":1-7");
+		assertThat(executed.includes(set(A + ":mytag:2"))).isTrue();
+		assertThat(executed.includes(set(A + ":MyTag:1-3:4-5"))).as("tags are case-insensitive").isFalse();
+		assertThat(executed.includes(set(A + ":mytag:1-3,"+ A + ":4-5"))).isTrue();
+		assertThat(executed.includes(set(A + ":mytag:4"))).isFalse();
+		assertThat(executed.includes(set(A + ":other:1"))).isFalse();
+		assertThat(set(A + ":1-5").includes(set(A + ":mytag:1"))).as("the untagged one does not cover it")
+			.isFalse();
+		assertThat(set(A + ":mytag:1-5").includes(set(A + ":1"))).as("nor the reverse").isFalse();
+		assertThat(set(A + ":1-5").includes(executed)).isFalse();
+		assertThat(set(A + ":1-2").union(set(A + ":t:1," + B + ":1"))).hasToString(A + ":1-2:t:1," + B + ":1");
+	}
+
+	@Test
+	void thePartOfAFewUuidsKeepsTheirTags() {
+		MySqlGtidSet executed = set(A + ":1-5:mytag:1-3," + B + ":1-7");
+		assertThat(executed.ofUuids(UUID.fromString(A))).hasToString(A + ":1-5:mytag:1-3");
+		assertThat(executed.ofUuids(UUID.fromString(B))).hasToString(B + ":1-7");
+		assertThat(executed.ofUuids(UUID.fromString(A), UUID.fromString(B))).isSameAs(executed);
+		assertThat(executed.ofUuids(UUID.fromString("00000000-0000-0000-0000-000000000001"))).isNull();
+	}
+
+	@Test
+	void aTaggedSetRoundTripsThroughItsBytesWithItsTags() {
+		MySqlGtidSet set = set(A + ":1-5:mytag:1-3," + B + ":1-7");
+		ByteBuffer buffer = ByteBuffer.allocate(set.encodedBytes());
+		set.writeTo(buffer);
+		assertThat(buffer.hasRemaining()).isFalse();
+		// Per source a tag length byte and the tag: untagged A, A's "mytag", untagged B.
+		assertThat(set.encodedBytes()).isEqualTo(2 + 3 * (16 + 2) + 3 * 16 + 3 + "mytag".length());
+		buffer.flip();
+		assertThat(MySqlGtidSet.readFrom(buffer, true)).isEqualTo(set);
+		byte[] bytes = buffer.array();
+		byte[] upperCase = bytes.clone();
+		// The tag's first letter, after the count, A's uuid, its empty tag and interval, and A again.
+		int tagAt = 2 + 16 + 1 + 2 + 16 + 16 + 1;
+		assertThat((char) upperCase[tagAt]).isEqualTo('m');
+		upperCase[tagAt] = 'M';
+		assertThatIllegalArgumentException().isThrownBy(() -> MySqlGtidSet.readFrom(ByteBuffer.wrap(upperCase), true))
+			.withMessageContaining("tag");
+		MySqlGtidSet untagged = set(A + ":1-5");
+		ByteBuffer plain = ByteBuffer.allocate(untagged.encodedBytes() + 1);
+		plain.putShort((short) 1).putLong(0).putLong(1).put((byte) 0).putShort((short) 1).putLong(1).putLong(5);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> MySqlGtidSet.readFrom(ByteBuffer.wrap(plain.array()), true))
+			.as("an untagged set is only ever written without tags")
+			.withMessageContaining("without a tag");
 	}
 
 	@Test
