@@ -141,7 +141,9 @@ public final class GtidPosition {
 
 	/**
 	 * The position that includes both: per domain the higher sequence, the domains of both kept.
-	 * Never moves a domain backwards, never drops one.
+	 * Never moves a domain backwards, never drops one. It includes both only where both positions'
+	 * GTIDs of a domain come from one server (as for two writes of one writer, the only ones a token
+	 * merges): of two servers' GTIDs the higher sequence's is kept, and it does not include the other.
 	 * @param other another position
 	 * @return the merged position ({@code this} when it already includes {@code other})
 	 */
