@@ -84,7 +84,7 @@ public final class MySqlGtidSet {
 				boolean anyInterval = false;
 				for (int i = 1; i < parts.length; i++) {
 					String part = parts[i];
-					if (!part.isEmpty() && Character.isDigit(part.charAt(0))) {
+					if (!part.isEmpty() && part.charAt(0) >= '0' && part.charAt(0) <= '9') {
 						if (ranges == null) {
 							ranges = sources.computeIfAbsent(new Source(uuid, UNTAGGED), (source) -> new ArrayList<>());
 						}
