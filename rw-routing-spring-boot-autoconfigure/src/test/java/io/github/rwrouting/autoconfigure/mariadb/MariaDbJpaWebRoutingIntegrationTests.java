@@ -15,6 +15,8 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -39,6 +41,7 @@ import static org.awaitility.Awaitility.await;
  * {@link MySqlConnectorJJpaWebRoutingIntegrationTests}); and Flyway through the writer with each driver.
  */
 @ReplicatedMariaDb(replicas = 1)
+@TestInstance(Lifecycle.PER_CLASS)
 class MariaDbJpaWebRoutingIntegrationTests {
 
 	private static final ParameterizedTypeReference<List<Integer>> PORTS = new ParameterizedTypeReference<>() {
@@ -52,8 +55,10 @@ class MariaDbJpaWebRoutingIntegrationTests {
 
 	private static RestClient http;
 
+	// An instance method (one test instance per class), so that a subclass starts the application
+	// with another driver by overriding it.
 	@BeforeAll
-	static void startApplication(MariaDbCluster mariadb) {
+	void startApplication(MariaDbCluster mariadb) {
 		start(mariadb, MariaDbDriver.MARIADB_MULTI_QUERIES);
 	}
 

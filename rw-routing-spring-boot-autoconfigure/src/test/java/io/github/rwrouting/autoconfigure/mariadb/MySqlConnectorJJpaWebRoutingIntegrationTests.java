@@ -48,9 +48,9 @@ class MySqlConnectorJJpaWebRoutingIntegrationTests extends MariaDbJpaWebRoutingI
 	 */
 	private static final String METADATA_FLAG = "useInformationSchema=false";
 
-	// Hides the superclass's: JUnit runs this one instead.
+	@Override
 	@BeforeAll
-	static void startApplication(MariaDbCluster mariadb) {
+	void startApplication(MariaDbCluster mariadb) {
 		start(mariadb, MariaDbDriver.MYSQL,
 				"spring.datasource.url=" + MariaDbDriver.MYSQL.writerUrl(mariadb.primary()) + "&" + METADATA_FLAG,
 				"rw-routing.readers.replica1.url=" + MariaDbDriver.MYSQL.readerUrl(mariadb.replica(1)) + "?"
