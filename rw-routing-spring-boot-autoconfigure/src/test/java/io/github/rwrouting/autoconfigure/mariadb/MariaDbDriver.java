@@ -26,9 +26,11 @@ enum MariaDbDriver {
 
 	/**
 	 * MySQL Connector/J against MariaDB: {@code jdbc:mysql:} URLs need {@code rw-routing.dialect}
-	 * until the dialect is detected from the server. Hibernate needs its dialect named: it cannot
-	 * read the database's metadata through this driver ({@code getSQLKeywords()} asks for
-	 * {@code information_schema.KEYWORDS.RESERVED}, a MySQL column MariaDB does not have).
+	 * until the dialect is detected from the server. Hibernate needs its dialect named: with the
+	 * driver's default metadata it cannot read the database's metadata ({@code getSQLKeywords()} asks
+	 * for {@code information_schema.KEYWORDS.RESERVED}, a MySQL column MariaDB does not have), and with
+	 * {@code useInformationSchema=false} it takes the server for MySQL (see
+	 * {@link MySqlConnectorJJpaWebRoutingIntegrationTests}).
 	 */
 	MYSQL("jdbc:mysql:", "?allowMultiQueries=true", "rw-routing.dialect=mariadb",
 			"spring.jpa.database-platform=org.hibernate.dialect.MariaDBDialect");

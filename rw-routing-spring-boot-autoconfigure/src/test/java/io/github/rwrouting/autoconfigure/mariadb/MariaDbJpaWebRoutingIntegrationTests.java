@@ -15,6 +15,8 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -35,9 +37,11 @@ import static org.awaitility.Awaitility.await;
 /**
  * A web application with Spring Data JPA (Hibernate's MariaDB dialect, {@code JpaTransactionManager}),
  * Flyway, open-session-in-view (Spring Boot's default) and Actuator, against a real MariaDB primary
- * and GTID replica with MariaDB Connector/J; and Flyway through the writer with each driver.
+ * and GTID replica with MariaDB Connector/J (with MySQL Connector/J in
+ * {@link MySqlConnectorJJpaWebRoutingIntegrationTests}); and Flyway through the writer with each driver.
  */
 @ReplicatedMariaDb(replicas = 1)
+@TestInstance(Lifecycle.PER_CLASS)
 class MariaDbJpaWebRoutingIntegrationTests {
 
 	private static final ParameterizedTypeReference<List<Integer>> PORTS = new ParameterizedTypeReference<>() {
@@ -45,27 +49,41 @@ class MariaDbJpaWebRoutingIntegrationTests {
 
 	private static final String HEADER = "X-RW-Consistency";
 
-	private static MariaDbCluster cluster;
+	static MariaDbCluster cluster;
 
-	private static ConfigurableApplicationContext context;
+	static ConfigurableApplicationContext context;
 
 	private static RestClient http;
 
+	// An instance method (one test instance per class), so that a subclass starts the application
+	// with another driver by overriding it.
 	@BeforeAll
-	static void startApplication(MariaDbCluster mariadb) {
+	void startApplication(MariaDbCluster mariadb) {
+		start(mariadb, MariaDbDriver.MARIADB_MULTI_QUERIES);
+	}
+
+	/**
+	 * Start the notes application on the cluster with a driver.
+	 * @param mariadb the cluster
+	 * @param driver the driver and its properties
+	 * @param extra more properties, which win
+	 */
+	static void start(MariaDbCluster mariadb, MariaDbDriver driver, String... extra) {
 		cluster = mariadb;
-		context = new SpringApplicationBuilder(MariaDbNotesApplication.class)
-			.properties(MariaDbDriver.MARIADB_MULTI_QUERIES.properties(cluster, "server.port=0",
-					"spring.jpa.open-in-view=true", "spring.jpa.hibernate.ddl-auto=none",
-					"spring.flyway.locations=classpath:db/rw-routing-it-mariadb", "spring.liquibase.enabled=false",
-					"rw-routing.web.route-header=true", "rw-routing.monitor.interval=200ms",
-					// a paused replica keeps serving reads without a token
-					"rw-routing.max-lag=1h",
-					// a read right after a write in the same request waits (bounded) for the replica
-					"rw-routing.consistency.max-wait=5s",
-					"rw-routing.consistency.signing-key=mariadb-jpa-signing-key-0123456789",
-					"management.endpoints.web.exposure.include=health,metrics,prometheus",
-					"management.endpoint.health.show-details=always"))
+		String[] properties = driver.properties(cluster, "server.port=0", "spring.jpa.open-in-view=true",
+				"spring.jpa.hibernate.ddl-auto=none", "spring.flyway.locations=classpath:db/rw-routing-it-mariadb",
+				"spring.liquibase.enabled=false", "rw-routing.web.route-header=true",
+				"rw-routing.monitor.interval=200ms",
+				// a paused replica keeps serving reads without a token
+				"rw-routing.max-lag=1h",
+				// a read right after a write in the same request waits (bounded) for the replica
+				"rw-routing.consistency.max-wait=5s",
+				"rw-routing.consistency.signing-key=mariadb-jpa-signing-key-0123456789",
+				"management.endpoints.web.exposure.include=health,metrics,prometheus",
+				"management.endpoint.health.show-details=always");
+		context = new SpringApplicationBuilder(MariaDbNotesApplication.class).properties(properties)
+			// later properties replace earlier ones of the same name
+			.properties(extra)
 			.run();
 		http = RestClient.create("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"));
 	}

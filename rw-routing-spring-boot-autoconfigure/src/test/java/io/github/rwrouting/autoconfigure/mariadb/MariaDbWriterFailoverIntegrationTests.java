@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,6 +23,7 @@ import io.github.rwrouting.autoconfigure.RwRoutingAutoConfiguration;
 import io.github.rwrouting.autoconfigure.RwRoutingMetricsAutoConfiguration;
 import io.github.rwrouting.consistency.ConsistencyContext;
 import io.github.rwrouting.consistency.ConsistencyToken;
+import io.github.rwrouting.failover.FailoverExceptions;
 import io.github.rwrouting.failover.FailoverRetry;
 import io.github.rwrouting.failover.WriterPoolEvictor;
 import io.github.rwrouting.metrics.FailoverMetrics;
@@ -59,7 +61,8 @@ import static org.awaitility.Awaitility.await;
  * promoted, and the writer endpoint moves to it as a cluster endpoint's DNS name does (a TCP
  * forwarder). Every acknowledged write is on the new primary; no read fails; a token from before the
  * failover sends its read to the writer ({@code writer-stale-timeline}); the monitor sees the new
- * writer's server id and the reader on the promoted node as the writer's own node.
+ * writer's server id and the reader on the promoted node as the writer's own node. With MySQL
+ * Connector/J in {@link MySqlConnectorJWriterFailoverIntegrationTests}.
  */
 @ReplicatedMariaDb(replicas = 2)
 class MariaDbWriterFailoverIntegrationTests {
@@ -68,7 +71,7 @@ class MariaDbWriterFailoverIntegrationTests {
 
 	private static final int READERS = 3;
 
-	private static MariaDbCluster cluster;
+	static MariaDbCluster cluster;
 
 	@BeforeAll
 	static void createSchemaAndSemiSync(MariaDbCluster mariadb) throws SQLException {
@@ -94,9 +97,7 @@ class MariaDbWriterFailoverIntegrationTests {
 		MariaDbNode oldPrimary = cluster.primary();
 		MariaDbNode promoted = cluster.replica(1);
 		try (WriterEndpoint endpoint = new WriterEndpoint(oldPrimary.port())) {
-			String writerUrl = "jdbc:mariadb://" + MariaDbNode.HOST + ":" + endpoint.port() + "/" + cluster.database()
-					+ "?allowMultiQueries=true&connectTimeout=2000&socketTimeout=5000";
-			runner(writerUrl).run((context) -> {
+			runner(writerUrl(endpoint.port())).run((context) -> {
 				SimpleMeterRegistry registry = new SimpleMeterRegistry();
 				context.getBean(FailoverMetrics.class).bindTo(registry);
 				context.getBean(RoutingMetrics.class).bindTo(registry);
@@ -137,21 +138,26 @@ class MariaDbWriterFailoverIntegrationTests {
 				await().atMost(Duration.ofSeconds(30)).until(() -> load.readsDone.get() >= readsAtPromotionSeen + 100);
 				load.stop();
 
-				System.out.printf("MariaDB writer failover: %d writes acknowledged, %d failed for good, %d reads, "
+				System.out.printf("MariaDB writer failover (%s): %d writes acknowledged, %d failed for good, %d reads, "
 						+ "%d failed, first write on the new primary %d ms after the kill, %d writer pool retirements, "
-						+ "%.0f retries%n", load.acknowledged.size(), load.writeFailures.size(), load.readsDone.get(),
+						+ "%.0f retries%n", driverName(), load.acknowledged.size(), load.writeFailures.size(), load.readsDone.get(),
 						load.readFailures.size(),
 						TimeUnit.NANOSECONDS.toMillis(load.firstAckOn(promoted.serverId()) - killedAt),
 						context.getBean(WriterPoolEvictor.class).evictions(),
 						registry.get(FailoverMetrics.RETRIES).tag("outcome", "retry").counter().count());
 				load.writeFailures.forEach((ex) -> System.out.println("  write failed: " + ex));
+				System.out.println("  what failed writes and their retried attempts threw: "
+						+ describe(load.writeFailures) + ", " + describe(writes.attemptFailures()));
 
 				Set<String> onNewPrimary = texts(promoted);
 				assertThat(onNewPrimary).as("every acknowledged write on the new primary")
 					.containsAll(load.acknowledged.stream().map(Ack::text).toList());
 				assertThat(load.readFailures).as("failed reads").isEmpty();
 				// Only a transaction whose COMMIT was cut (outcome unknown, never re-run) may fail: one per writer.
-				assertThat(load.writeFailures).as("writes that failed after their retries").hasSizeLessThanOrEqualTo(WRITERS);
+				assertThat(load.writeFailures).as("writes that failed after their retries").hasSizeLessThanOrEqualTo(WRITERS)
+					.allSatisfy((ex) -> assertThat(FailoverExceptions.isCommitOutcomeUnknown(ex))
+						.as("commit outcome unknown: %s", ex)
+						.isTrue());
 				assertThat(load.acknowledged.stream().filter((ack) -> ack.at() > promotionSeenAt))
 					.as("writes after the failover").isNotEmpty()
 					.allSatisfy((ack) -> assertThat(ack.serverId()).isEqualTo(promoted.serverId()));
@@ -175,7 +181,26 @@ class MariaDbWriterFailoverIntegrationTests {
 		}
 	}
 
-	private static ApplicationContextRunner runner(String writerUrl) {
+	/**
+	 * The writer's URL, through the endpoint, with the driver's flags and timeouts that end a
+	 * statement or a connection attempt cut by the kill.
+	 * @param endpointPort the writer endpoint's port
+	 * @return the URL
+	 */
+	String writerUrl(int endpointPort) {
+		return "jdbc:mariadb://" + MariaDbNode.HOST + ":" + endpointPort + "/" + cluster.database()
+				+ "?allowMultiQueries=true&connectTimeout=2000&socketTimeout=5000";
+	}
+
+	String readerUrl(MariaDbNode node) {
+		return node.jdbcUrl();
+	}
+
+	String driverName() {
+		return "MariaDB Connector/J";
+	}
+
+	private ApplicationContextRunner runner(String writerUrl) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RwRoutingAutoConfiguration.class,
 					RwRoutingMetricsAutoConfiguration.class, DataSourceAutoConfiguration.class,
@@ -187,8 +212,8 @@ class MariaDbWriterFailoverIntegrationTests {
 					"spring.datasource.password=" + cluster.password(),
 					"spring.datasource.hikari.maximum-pool-size=" + (WRITERS + 2),
 					"spring.datasource.hikari.connection-timeout=3000",
-					"rw-routing.readers.r1.url=" + cluster.replica(1).jdbcUrl(),
-					"rw-routing.readers.r2.url=" + cluster.replica(2).jdbcUrl(), "rw-routing.monitor.interval=100ms",
+					"rw-routing.readers.r1.url=" + readerUrl(cluster.replica(1)),
+					"rw-routing.readers.r2.url=" + readerUrl(cluster.replica(2)), "rw-routing.monitor.interval=100ms",
 					"rw-routing.consistency.signing-key=mariadb-failover-signing-key",
 					"rw-routing.failover.retry.max-retries=30", "rw-routing.failover.retry.delay=50ms",
 					"rw-routing.failover.retry.max-delay=500ms");
@@ -234,6 +259,25 @@ class MariaDbWriterFailoverIntegrationTests {
 	private static double outcomes(SimpleMeterRegistry registry, String outcome) {
 		Counter counter = registry.find(RoutingMetrics.CONSISTENCY).tag("outcome", outcome).counter();
 		return (counter != null) ? counter.count() : 0;
+	}
+
+	/**
+	 * The distinct exceptions in failures, each as the innermost {@link SQLException}'s class, SQLSTATE
+	 * and error code (or the failure's class when none).
+	 */
+	private static Set<String> describe(Queue<Throwable> failures) {
+		Set<String> described = new TreeSet<>();
+		for (Throwable failure : failures) {
+			SQLException sql = null;
+			for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+				if (cause instanceof SQLException ex) {
+					sql = ex;
+				}
+			}
+			described.add((sql != null) ? sql.getClass().getName() + " " + sql.getSQLState() + " " + sql.getErrorCode()
+					: failure.getClass().getName());
+		}
+		return described;
 	}
 
 	record Ack(String text, int serverId, long at) {
@@ -337,15 +381,30 @@ class MariaDbWriterFailoverIntegrationTests {
 
 		private final JdbcClient jdbc;
 
+		private final Queue<Throwable> attemptFailures = new ConcurrentLinkedQueue<>();
+
 		Writes(JdbcClient jdbc) {
 			this.jdbc = jdbc;
+		}
+
+		/**
+		 * What the attempts' statements threw, retried or not (a failed commit is not seen here).
+		 */
+		public Queue<Throwable> attemptFailures() {
+			return this.attemptFailures;
 		}
 
 		@FailoverRetry
 		@Transactional
 		public int insert(String text) {
-			this.jdbc.sql("insert into failover (text) values (?)").param(text).update();
-			return this.jdbc.sql("select @@server_id").query(Integer.class).single();
+			try {
+				this.jdbc.sql("insert into failover (text) values (?)").param(text).update();
+				return this.jdbc.sql("select @@server_id").query(Integer.class).single();
+			}
+			catch (RuntimeException ex) {
+				this.attemptFailures.add(ex);
+				throw ex;
+			}
 		}
 
 	}
