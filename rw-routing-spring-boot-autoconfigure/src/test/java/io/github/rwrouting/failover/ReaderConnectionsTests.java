@@ -37,7 +37,8 @@ class ReaderConnectionsTests {
 		try (ServerSocket silentNode = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
 			StubDriver driver = new StubDriver(silentNode.getLocalPort());
 			ReaderConnections connections = new ReaderConnections(driver);
-			connections.getConnection();
+			// Held, as the pool holds it: ReaderConnections keeps connections weakly.
+			Connection connection = connections.getConnection();
 			Socket socket = driver.socket.get();
 			CompletableFuture<Throwable> blockedRead = CompletableFuture.supplyAsync(() -> {
 				try (InputStream in = socket.getInputStream()) {
@@ -52,7 +53,7 @@ class ReaderConnectionsTests {
 			assertThat(blockedRead).isNotDone();
 			assertThat(connections.abortAll()).isEqualTo(1);
 			assertThat(blockedRead.get(5, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
-			await().atMost(Duration.ofSeconds(5)).until(driver.aborted::get);
+			await().atMost(Duration.ofSeconds(5)).until(connection::isClosed);
 			assertThat(socket.isClosed()).isTrue();
 		}
 	}
@@ -62,12 +63,13 @@ class ReaderConnectionsTests {
 		try (ServerSocket node = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
 			StubDriver driver = new StubDriver(node.getLocalPort());
 			ReaderConnections connections = new ReaderConnections(driver);
-			connections.getConnection();
+			// Held, as the pool holds it: ReaderConnections keeps connections weakly.
+			Connection connection = connections.getConnection();
 			// The driver's own KILL connection, opened by the aborting thread: a plain socket.
 			try (Socket other = new ReaderSocketFactory().createSocket()) {
 				other.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), node.getLocalPort()));
 				connections.abortAll();
-				await().atMost(Duration.ofSeconds(5)).until(driver.aborted::get);
+				await().atMost(Duration.ofSeconds(5)).until(connection::isClosed);
 				assertThat(driver.socket.get().isClosed()).isTrue();
 				assertThat(other.isClosed()).isFalse();
 			}
