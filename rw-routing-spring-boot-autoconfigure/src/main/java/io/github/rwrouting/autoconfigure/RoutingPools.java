@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import io.github.rwrouting.autoconfigure.RwRoutingProperties.ReaderPool;
 import io.github.rwrouting.failover.AwsJdbcWrapperSettings;
 import io.github.rwrouting.failover.ReaderConnections;
+import io.github.rwrouting.failover.ReaderSocketFactory;
 
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -112,6 +113,11 @@ final class RoutingPools {
 		ReaderPool bounds = this.properties.getReaderPool();
 		// A read waits this long for a reader connection, then runs on the writer.
 		pool.setConnectionTimeout(bounds.getBorrowTimeout().toMillis());
+		// Checking an idle connection to a replica that froze meanwhile waits this long (Hikari's
+		// default, 5s, unless the user chose their own).
+		if (!this.binder.bind("spring.datasource.hikari.validation-timeout", String.class).isBound()) {
+			pool.setValidationTimeout(bounds.getValidationTimeout().toMillis());
+		}
 		pool.setJdbcUrl(reader.getUrl());
 		pool.setUsername(firstNonNull(reader.getUsername(), this.writerConnectionDetails.getUsername()));
 		pool.setPassword(firstNonNull(reader.getPassword(), this.writerConnectionDetails.getPassword()));
@@ -129,6 +135,7 @@ final class RoutingPools {
 		AwsJdbcWrapperSettings.applyToReader(pool, this.writerConnectionDetails.getJdbcUrl(),
 				this.properties.getDialect());
 		applyConnectTimeout(pool, bounds.getConnectTimeout());
+		applySocketFactory(pool);
 		pool.setDataSource(new ReaderConnections(driver(name, pool)));
 		return pool;
 	}
@@ -149,6 +156,18 @@ final class RoutingPools {
 		}
 		else if (url.contains("mariadb:") || url.contains("mysql:")) {
 			properties.putIfAbsent("connectTimeout", Long.toString(Math.max(1, connectTimeout.toMillis())));
+		}
+	}
+
+	/**
+	 * Open MariaDB Connector/J reader connections through {@link ReaderSocketFactory}, so that
+	 * {@link ReaderConnections} can close the socket of a read blocked on a frozen node (the
+	 * driver's abort alone does not end it on Java 17), unless the URL or the pool's
+	 * data-source-properties choose a socket factory.
+	 */
+	private static void applySocketFactory(HikariDataSource pool) {
+		if (pool.getJdbcUrl().startsWith("jdbc:mariadb:") && !pool.getJdbcUrl().contains("socketFactory=")) {
+			pool.getDataSourceProperties().putIfAbsent("socketFactory", ReaderSocketFactory.class.getName());
 		}
 	}
 

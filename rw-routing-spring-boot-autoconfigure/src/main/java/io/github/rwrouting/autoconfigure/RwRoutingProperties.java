@@ -261,6 +261,16 @@ public class RwRoutingProperties {
 		private Duration connectTimeout = Duration.ofSeconds(2);
 
 		/**
+		 * How long checking a pooled reader connection before handing it out may take (Hikari's
+		 * validation-timeout, used in whole seconds by most drivers, at least 1s), so that a
+		 * connection to a replica that froze while the connection was idle costs a read this
+		 * long at most before it runs elsewhere. At least 250ms. Not applied when
+		 * spring.datasource.hikari.validation-timeout is set; a reader's own
+		 * rw-routing.readers.<name>.hikari.validation-timeout takes precedence.
+		 */
+		private Duration validationTimeout = Duration.ofSeconds(1);
+
+		/**
 		 * How long a reader is kept from reads after a read failed to get or use one of its
 		 * connections, even when the monitor still reaches it. Doubles with each further failure
 		 * up to max-failure-backoff.
@@ -293,6 +303,14 @@ public class RwRoutingProperties {
 
 		public void setConnectTimeout(Duration connectTimeout) {
 			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getValidationTimeout() {
+			return this.validationTimeout;
+		}
+
+		public void setValidationTimeout(Duration validationTimeout) {
+			this.validationTimeout = validationTimeout;
 		}
 
 		public Duration getFailureBackoff() {

@@ -22,8 +22,8 @@ final class RwRoutingPropertiesValidator {
 
 	private static final Log logger = LogFactory.getLog(RwRoutingPropertiesValidator.class);
 
-	// Hikari refuses a connection-timeout below this.
-	private static final Duration MIN_BORROW_TIMEOUT = Duration.ofMillis(250);
+	// Hikari refuses a connection-timeout or validation-timeout below this.
+	private static final Duration MIN_HIKARI_TIMEOUT = Duration.ofMillis(250);
 
 	private RwRoutingPropertiesValidator() {
 	}
@@ -32,12 +32,18 @@ final class RwRoutingPropertiesValidator {
 		notNegative("rw-routing.max-lag", properties.getMaxLag(), "1s");
 		positive("rw-routing.monitor.timeout", properties.getMonitor().getTimeout(), "1s");
 		ReaderPool pool = properties.getReaderPool();
-		if (pool.getBorrowTimeout() == null || pool.getBorrowTimeout().compareTo(MIN_BORROW_TIMEOUT) < 0) {
+		if (pool.getBorrowTimeout() == null || pool.getBorrowTimeout().compareTo(MIN_HIKARI_TIMEOUT) < 0) {
 			throw new RwRoutingConfigurationException("rw-routing.reader-pool.borrow-timeout",
 					"the reader borrow timeout " + describe(pool.getBorrowTimeout()) + " is below Hikari's 250ms minimum",
 					"Set rw-routing.reader-pool.borrow-timeout to 250ms or more (the default is 1s).");
 		}
 		positive("rw-routing.reader-pool.connect-timeout", pool.getConnectTimeout(), "2s");
+		if (pool.getValidationTimeout() == null || pool.getValidationTimeout().compareTo(MIN_HIKARI_TIMEOUT) < 0) {
+			throw new RwRoutingConfigurationException("rw-routing.reader-pool.validation-timeout",
+					"the reader validation timeout " + describe(pool.getValidationTimeout())
+							+ " is below Hikari's 250ms minimum",
+					"Set rw-routing.reader-pool.validation-timeout to 250ms or more (the default is 1s).");
+		}
 		positive("rw-routing.reader-pool.failure-backoff", pool.getFailureBackoff(), "1s");
 		positive("rw-routing.reader-pool.max-failure-backoff", pool.getMaxFailureBackoff(), "30s");
 		if (pool.getMaxFailureBackoff().compareTo(pool.getFailureBackoff()) < 0) {

@@ -1,13 +1,13 @@
 package io.github.rwrouting.failover;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +25,9 @@ import org.jspecify.annotations.Nullable;
  * The data source a reader pool opens its physical connections with. It remembers them, so that
  * when the replica monitor finds the reader frozen or dead every one of them can be aborted: a read
  * blocked on the reader's socket then fails at once (and moves to the writer when nothing ran yet)
- * instead of waiting until the operating system gives up on the connection. Only opening a
+ * instead of waiting until the operating system gives up on the connection. When the connection
+ * was opened through {@link ReaderSocketFactory} (MariaDB Connector/J), its socket is closed first,
+ * since the driver's abort alone does not end a read blocked on a frozen node. Only opening a
  * connection, which the pool does rarely, takes a lock; borrowing from the pool does not involve
  * this class.
  *
@@ -50,8 +52,9 @@ public final class ReaderConnections implements DataSource {
 		return thread;
 	});
 
-	// Weak: a connection the pool dropped without closing must not be kept alive here.
-	private final Set<Connection> opened = Collections.newSetFromMap(new WeakHashMap<>());
+	// Weak: a connection the pool dropped without closing must not be kept alive here. The value is
+	// its socket when ReaderSocketFactory created it, else null.
+	private final Map<Connection, @Nullable Socket> opened = new WeakHashMap<>();
 
 	private final AtomicReference<@Nullable Runnable> onReconnect = new AtomicReference<>();
 
@@ -65,18 +68,27 @@ public final class ReaderConnections implements DataSource {
 
 	@Override
 	public Connection getConnection() throws SQLException {
-		return opened(this.driver.getConnection());
+		return open(this.driver::getConnection);
 	}
 
 	@Override
 	public Connection getConnection(String username, String password) throws SQLException {
-		return opened(this.driver.getConnection(username, password));
+		return open(() -> this.driver.getConnection(username, password));
 	}
 
-	private Connection opened(Connection connection) {
+	private Connection open(Opener opener) throws SQLException {
+		AtomicReference<@Nullable Socket> socket = new AtomicReference<>();
+		ReaderSocketFactory.recordOn(socket);
+		Connection connection;
+		try {
+			connection = opener.open();
+		}
+		finally {
+			ReaderSocketFactory.stopRecording();
+		}
 		synchronized (this.opened) {
-			this.opened.removeIf(ReaderConnections::isClosed);
-			this.opened.add(connection);
+			this.opened.keySet().removeIf(ReaderConnections::isClosed);
+			this.opened.put(connection, socket.get());
 		}
 		Runnable reconnected = this.onReconnect.getAndSet(null);
 		if (reconnected != null) {
@@ -93,7 +105,16 @@ public final class ReaderConnections implements DataSource {
 		this.onReconnect.set(action);
 	}
 
-	private static void abort(Connection connection) {
+	private static void abort(Connection connection, @Nullable Socket socket) {
+		if (socket != null) {
+			try {
+				// Ends a read blocked on it at once, whatever the driver's abort then does.
+				socket.close();
+			}
+			catch (IOException ex) {
+				logger.debug("Failed to close the socket of a reader connection", ex);
+			}
+		}
 		try {
 			connection.abort(ABORT_EXECUTOR);
 		}
@@ -108,17 +129,17 @@ public final class ReaderConnections implements DataSource {
 	 * @return how many aborts were started
 	 */
 	public int abortAll() {
-		List<Connection> open;
+		Map<Connection, @Nullable Socket> open;
 		synchronized (this.opened) {
-			open = new ArrayList<>(this.opened);
+			open = new HashMap<>(this.opened);
 			this.opened.clear();
 		}
 		int aborted = 0;
-		for (Connection connection : open) {
-			if (isClosed(connection)) {
+		for (Map.Entry<Connection, @Nullable Socket> entry : open.entrySet()) {
+			if (isClosed(entry.getKey())) {
 				continue;
 			}
-			this.aborts.execute(() -> abort(connection));
+			this.aborts.execute(() -> abort(entry.getKey(), entry.getValue()));
 			aborted++;
 		}
 		return aborted;
@@ -130,7 +151,7 @@ public final class ReaderConnections implements DataSource {
 	 */
 	public int openCount() {
 		synchronized (this.opened) {
-			this.opened.removeIf(ReaderConnections::isClosed);
+			this.opened.keySet().removeIf(ReaderConnections::isClosed);
 			return this.opened.size();
 		}
 	}
@@ -142,6 +163,13 @@ public final class ReaderConnections implements DataSource {
 		catch (SQLException ex) {
 			return true;
 		}
+	}
+
+	@FunctionalInterface
+	private interface Opener {
+
+		Connection open() throws SQLException;
+
 	}
 
 	@Override

@@ -6,6 +6,7 @@ import java.util.stream.StreamSupport;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.rwrouting.failover.ReaderConnections;
+import io.github.rwrouting.failover.ReaderSocketFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -49,7 +50,68 @@ class ReplicaFaultConfigurationTests {
 				.doesNotContainKey("socketTimeout");
 			assertThat(reader.getDataSource()).isInstanceOf(ReaderConnections.class);
 			assertThat(writer.getDataSourceProperties()).doesNotContainKey("connectTimeout");
+			assertThat(reader.getValidationTimeout()).isEqualTo(1000);
+			assertThat(writer.getValidationTimeout()).isEqualTo(5000);
 		});
+	}
+
+	@Test
+	void readerValidationTimeoutIsConfigurableAndAReadersOwnHikariSettingWins() {
+		this.runner
+			.withPropertyValues(READER_A, "rw-routing.readers.b.url=jdbc:postgresql://b.example.com:5432/app",
+					"rw-routing.reader-pool.validation-timeout=2s", "rw-routing.readers.b.hikari.validation-timeout=750")
+			.run((context) -> {
+				assertThat(context.getBean("reader-aDataSource", HikariDataSource.class).getValidationTimeout())
+					.isEqualTo(2000);
+				assertThat(context.getBean("reader-bDataSource", HikariDataSource.class).getValidationTimeout())
+					.isEqualTo(750);
+			});
+	}
+
+	@Test
+	void readerPoolsKeepTheValidationTimeoutTheUserSetForEveryPool() {
+		this.runner.withPropertyValues(READER_A, "spring.datasource.hikari.validation-timeout=3000").run((context) -> {
+			assertThat(context.getBean("reader-aDataSource", HikariDataSource.class).getValidationTimeout())
+				.isEqualTo(3000);
+			assertThat(context.getBean("writerDataSource", HikariDataSource.class).getValidationTimeout())
+				.isEqualTo(3000);
+		});
+	}
+
+	@Test
+	void validationTimeoutBelowHikarisMinimumFailsWithTheProperty() {
+		this.runner.withPropertyValues(READER_A, "rw-routing.reader-pool.validation-timeout=100ms").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("'rw-routing.reader-pool.validation-timeout'");
+			assertThat(analysis.getAction()).contains("250ms");
+		});
+	}
+
+	@Test
+	void mariaDbConnectorJReaderConnectionsAreOpenedThroughTheReaderSocketFactoryUnlessOneIsSet() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RwRoutingAutoConfiguration.class, DataSourceAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.url=jdbc:mariadb://writer.example.com:3306/app",
+					"spring.datasource.username=app", "spring.datasource.password=s3cret",
+					"rw-routing.readers.a.url=jdbc:mariadb://a.example.com:3306/app",
+					"rw-routing.readers.b.url=jdbc:mysql://b.example.com:3306/app",
+					"rw-routing.readers.c.url=jdbc:mariadb://c.example.com:3306/app",
+					"rw-routing.readers.c.hikari.data-source-properties.socketFactory=com.example.Sockets",
+					"rw-routing.readers.d.url=jdbc:mariadb://d.example.com:3306/app?socketFactory=com.example.Sockets",
+					"rw-routing.dialect=mariadb")
+			.run((context) -> {
+				assertThat(context.getBean("reader-aDataSource", HikariDataSource.class).getDataSourceProperties())
+					.containsEntry("socketFactory", ReaderSocketFactory.class.getName());
+				assertThat(context.getBean("reader-bDataSource", HikariDataSource.class).getDataSourceProperties())
+					.doesNotContainKey("socketFactory");
+				assertThat(context.getBean("reader-cDataSource", HikariDataSource.class).getDataSourceProperties())
+					.containsEntry("socketFactory", "com.example.Sockets");
+				assertThat(context.getBean("reader-dDataSource", HikariDataSource.class).getDataSourceProperties())
+					.doesNotContainKey("socketFactory");
+				assertThat(context.getBean("writerDataSource", HikariDataSource.class).getDataSourceProperties())
+					.doesNotContainKey("socketFactory");
+			});
 	}
 
 	@Test

@@ -65,9 +65,8 @@ class MariaDbReplicaFaultIntegrationTests {
 
 	private static final Duration LONGEST_READ = Duration.ofSeconds(5);
 
-	// Above the longest read: MariaDB Connector/J's abort of a connection busy in a statement first
-	// connects to the node to KILL it, which on a frozen node can hang until the node answers; the
-	// socket timeout bounds both that and the blocked statement (README, "Failover on MariaDB").
+	// Above the longest read: readers with a socketTimeout, as some applications set one; without
+	// it a frozen replica is bounded as well (MariaDbFrozenReplicaIntegrationTests).
 	private static final String READER_FLAGS = "?socketTimeout=3000";
 
 	private static MariaDbCluster cluster;
