@@ -89,6 +89,11 @@ final class RoutedConnection implements Connection {
 
 	private boolean wroteInTransaction;
 
+	// The writer connection a write found on a read-only node: retired when it goes back, whatever
+	// the writer pool's retirement backoff (a connection opened while the pool was being retired
+	// would otherwise be handed to every retry until the backoff ends).
+	private @Nullable Connection demotedWriterConnection;
+
 	// Savepoints taken on a reader before the transaction's first statement, to take again on the
 	// writer if the reader turns out dead; created on the first such savepoint.
 	private @Nullable List<RoutedSavepoint> pendingSavepoints;
@@ -406,6 +411,7 @@ final class RoutedConnection implements Connection {
 			// The COMMIT's answer carries what the server reports of itself: a reader promoted
 			// meanwhile is excluded before the next read binds to it.
 			reportsPromotion(connection);
+			RouteDecision current = this.decision;
 			this.target = null;
 			this.decision = null;
 			this.firstStatementPending = false;
@@ -415,7 +421,21 @@ final class RoutedConnection implements Connection {
 			}
 			finally {
 				connection.close();
+				if (connection == this.demotedWriterConnection) {
+					this.demotedWriterConnection = null;
+					retire(connection, current);
+				}
 			}
+		}
+	}
+
+	/**
+	 * Have the pool close a connection it got back instead of handing it out again (Hikari closes
+	 * it now when it is idle, else when its next borrower returns it).
+	 */
+	private static void retire(Connection pooled, @Nullable RouteDecision decision) {
+		if (decision != null && decision.route().dataSource() instanceof HikariDataSource pool) {
+			pool.evictConnection(pooled);
 		}
 	}
 
@@ -644,6 +664,7 @@ final class RoutedConnection implements Connection {
 		if (this.readOnly || TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
 			return false;
 		}
+		this.demotedWriterConnection = this.target;
 		this.owner.writerDemoted();
 		return true;
 	}

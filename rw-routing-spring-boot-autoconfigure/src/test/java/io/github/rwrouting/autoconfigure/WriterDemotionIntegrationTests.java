@@ -2,8 +2,11 @@ package io.github.rwrouting.autoconfigure;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.rwrouting.failover.FailoverRetry;
 import io.github.rwrouting.failover.WriterDemotedException;
@@ -95,6 +98,30 @@ class WriterDemotionIntegrationTests {
 
 	@Test
 	@Order(2)
+	void aWriterConnectionThatReachedAStandbyIsNotHandedOutAgainDuringTheRetirementBackoff() {
+		PostgresNode standby = cluster.replica(2);
+		runner(standby.jdbcUrl(), cluster.replica(1)).withPropertyValues("spring.datasource.hikari.maximum-pool-size=2")
+			.run((context) -> {
+				Writes writes = context.getBean(Writes.class);
+				WriterPoolEvictor evictor = context.getBean(WriterPoolEvictor.class);
+				// The monitor retires the pool first; the failing writes below then meet its backoff.
+				await().atMost(Duration.ofSeconds(10)).until(() -> evictor.evictions() >= 1);
+				List<Integer> backends = new ArrayList<>();
+				for (int i = 0; i < 3; i++) {
+					AtomicInteger backend = new AtomicInteger();
+					assertThatExceptionOfType(TransientDataAccessResourceException.class)
+						.isThrownBy(() -> writes.insertOnce("standby-" + backends.size(), backend));
+					backends.add(backend.get());
+				}
+				// Without retiring the connection that failed, Hikari hands the same one out again (the
+				// pool's retirement is backed off), and every retry within the backoff meets it.
+				assertThat(backends).doesNotHaveDuplicates();
+				assertThat(countOn(cluster.primary(), "standby-%")).isZero();
+			});
+	}
+
+	@Test
+	@Order(3)
 	void aDemotedWriterGetsNoWriteAndThePoolRecoversOnThePromotedNode() {
 		PostgresNode oldPrimary = cluster.primary();
 		PostgresNode promoted = cluster.replica(1);
@@ -142,6 +169,12 @@ class WriterDemotionIntegrationTests {
 
 		Writes(JdbcClient jdbc) {
 			this.jdbc = jdbc;
+		}
+
+		@Transactional
+		public void insertOnce(String text, AtomicInteger backend) {
+			backend.set(this.jdbc.sql("select pg_backend_pid()").query(Integer.class).single());
+			this.jdbc.sql("insert into demotion (text) values (?)").param(text).update();
 		}
 
 		@FailoverRetry
