@@ -16,6 +16,7 @@ import io.github.rwrouting.metrics.RoutingMetrics;
 import io.github.rwrouting.test.MariaDbCluster;
 import io.github.rwrouting.test.MariaDbNode;
 import io.github.rwrouting.test.ReplicatedMariaDb;
+import io.github.rwrouting.topology.ClusterState;
 import io.github.rwrouting.topology.GtidPosition;
 import io.github.rwrouting.topology.MariaDbDialect;
 import io.micrometer.core.instrument.Counter;
@@ -220,6 +221,10 @@ class MariaDbConsistencyIntegrationTests {
 				List.of(new ConsistencyToken.Entry(MariaDbDialect.CLUSTER_ID, earlierWriter, 1, now, gtid)),
 				now + 60_000);
 		MeterRegistry meters = apps.upstream.getBean(MeterRegistry.class);
+		// A timeline is stale only against the writer's known one: wait for the monitor's first poll
+		// of a freshly started application (seen failing under load when this test ran first).
+		ClusterState clusterState = apps.upstream.getBean(ClusterState.class);
+		await().atMost(Duration.ofSeconds(30)).until(() -> clusterState.writerIdentity() != null);
 		double before = outcomes(meters, "writer-stale-timeline");
 		ResponseEntity<Long> read = count(apps.http, "timeline", codec.encode(beforeFailover));
 		assertThat(read.getHeaders().getFirst("X-RW-Route")).isEqualTo("writer");
