@@ -1,6 +1,10 @@
 package io.github.rwrouting.autoconfigure;
 
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
@@ -14,6 +18,8 @@ import io.github.rwrouting.autoconfigure.RwRoutingProperties.ReaderPool;
 import io.github.rwrouting.failover.AwsJdbcWrapperSettings;
 import io.github.rwrouting.failover.ReaderConnections;
 import io.github.rwrouting.failover.ReaderSocketFactory;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -32,6 +38,8 @@ import org.springframework.util.StringUtils;
  * @author rw-routing
  */
 final class RoutingPools {
+
+	private static final Log logger = LogFactory.getLog(RoutingPools.class);
 
 	static final String WRITER_POOL_NAME = "writer";
 
@@ -113,9 +121,11 @@ final class RoutingPools {
 		ReaderPool bounds = this.properties.getReaderPool();
 		// A read waits this long for a reader connection, then runs on the writer.
 		pool.setConnectionTimeout(bounds.getBorrowTimeout().toMillis());
-		// Checking an idle connection to a replica that froze meanwhile waits this long (Hikari's
-		// default, 5s, unless the user chose their own).
-		if (!this.binder.bind("spring.datasource.hikari.validation-timeout", String.class).isBound()) {
+		// Checking an idle connection to a replica that froze meanwhile waits this long: set
+		// explicitly, it wins like borrow-timeout; its default gives way to the validation
+		// timeout the user chose for every pool.
+		if (this.binder.bind("rw-routing.reader-pool.validation-timeout", String.class).isBound()
+				|| !this.binder.bind("spring.datasource.hikari.validation-timeout", String.class).isBound()) {
 			pool.setValidationTimeout(bounds.getValidationTimeout().toMillis());
 		}
 		pool.setJdbcUrl(reader.getUrl());
@@ -167,7 +177,60 @@ final class RoutingPools {
 	 */
 	private static void applySocketFactory(HikariDataSource pool) {
 		if (pool.getJdbcUrl().startsWith("jdbc:mariadb:") && !pool.getJdbcUrl().contains("socketFactory=")) {
-			pool.getDataSourceProperties().putIfAbsent("socketFactory", ReaderSocketFactory.class.getName());
+			applySocketFactory(pool, driverClass(pool));
+		}
+	}
+
+	/**
+	 * Connector/J loads the socket factory by name with its own class loader: when that loader
+	 * does not see this very class (the driver in a parent loader, such as a servlet container's
+	 * lib, with the application's classes in a child), every reader connection would fail to
+	 * open, so the pool keeps the driver's default sockets instead.
+	 */
+	static void applySocketFactory(HikariDataSource pool, @Nullable Class<?> driverClass) {
+		if (driverClass == null || pool.getDataSourceProperties().containsKey("socketFactory")) {
+			return;
+		}
+		if (!isVisibleTo(driverClass.getClassLoader())) {
+			logger.info("rw-routing reader pool '" + pool.getPoolName() + "' opens its connections without "
+					+ ReaderSocketFactory.class.getName() + ": the class loader of " + driverClass.getName()
+					+ " does not see it (the driver is in a parent class loader), so a read blocked on a frozen "
+					+ "replica ends only at the driver's socketTimeout. Put the driver next to rw-routing to "
+					+ "have such reads aborted.");
+			return;
+		}
+		pool.getDataSourceProperties().put("socketFactory", ReaderSocketFactory.class.getName());
+	}
+
+	private static boolean isVisibleTo(@Nullable ClassLoader driverClassLoader) {
+		try {
+			return Class.forName(ReaderSocketFactory.class.getName(), false,
+					driverClassLoader) == ReaderSocketFactory.class;
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * The class of the driver Hikari's {@link DriverDataSource} will use: the registered driver of
+	 * the configured class name, else the driver that accepts the URL; {@code null} when there is
+	 * none (creating the driver data source then fails naming the URL).
+	 */
+	private static @Nullable Class<?> driverClass(HikariDataSource pool) {
+		String driverClassName = pool.getDriverClassName();
+		if (driverClassName != null) {
+			for (Driver driver : Collections.list(DriverManager.getDrivers())) {
+				if (driver.getClass().getName().equals(driverClassName)) {
+					return driver.getClass();
+				}
+			}
+		}
+		try {
+			return DriverManager.getDriver(pool.getJdbcUrl()).getClass();
+		}
+		catch (SQLException ex) {
+			return null;
 		}
 	}
 

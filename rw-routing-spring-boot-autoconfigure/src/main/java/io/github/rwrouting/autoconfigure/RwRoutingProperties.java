@@ -264,9 +264,10 @@ public class RwRoutingProperties {
 		 * How long checking a pooled reader connection before handing it out may take (Hikari's
 		 * validation-timeout, used in whole seconds by most drivers, at least 1s), so that a
 		 * connection to a replica that froze while the connection was idle costs a read this
-		 * long at most before it runs elsewhere. At least 250ms. Not applied when
-		 * spring.datasource.hikari.validation-timeout is set; a reader's own
-		 * rw-routing.readers.<name>.hikari.validation-timeout takes precedence.
+		 * long at most before it runs elsewhere. At least 250ms. Set, it takes precedence over
+		 * spring.datasource.hikari.validation-timeout, like borrow-timeout; its default applies
+		 * only when that is not set. A reader's own
+		 * rw-routing.readers.<name>.hikari.validation-timeout takes precedence over both.
 		 */
 		private Duration validationTimeout = Duration.ofSeconds(1);
 

@@ -1,5 +1,8 @@
 package io.github.rwrouting.autoconfigure;
 
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
@@ -23,6 +26,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Bounds on waiting for a reader, and configuration that must fail or warn at startup. Pools are
@@ -79,6 +83,30 @@ class ReplicaFaultConfigurationTests {
 	}
 
 	@Test
+	void anExplicitReaderValidationTimeoutWinsOverTheOneSetForEveryPool() {
+		this.runner
+			.withPropertyValues(READER_A, "spring.datasource.hikari.validation-timeout=3000",
+					"rw-routing.reader-pool.validation-timeout=2s")
+			.run((context) -> {
+				assertThat(context.getBean("reader-aDataSource", HikariDataSource.class).getValidationTimeout())
+					.isEqualTo(2000);
+				assertThat(context.getBean("writerDataSource", HikariDataSource.class).getValidationTimeout())
+					.isEqualTo(3000);
+			});
+	}
+
+	@Test
+	void hikariKeepsTheDefaultReaderValidationTimeoutAboveAShorterBorrowTimeout() {
+		this.runner.withPropertyValues(READER_A, "rw-routing.reader-pool.borrow-timeout=500ms").run((context) -> {
+			HikariDataSource reader = context.getBean("reader-aDataSource", HikariDataSource.class);
+			// What Hikari checks and corrects when the pool starts.
+			reader.validate();
+			assertThat(reader.getConnectionTimeout()).isEqualTo(500);
+			assertThat(reader.getValidationTimeout()).isEqualTo(1000);
+		});
+	}
+
+	@Test
 	void validationTimeoutBelowHikarisMinimumFailsWithTheProperty() {
 		this.runner.withPropertyValues(READER_A, "rw-routing.reader-pool.validation-timeout=100ms").run((context) -> {
 			assertThat(context).hasFailed();
@@ -112,6 +140,39 @@ class ReplicaFaultConfigurationTests {
 				assertThat(context.getBean("writerDataSource", HikariDataSource.class).getDataSourceProperties())
 					.doesNotContainKey("socketFactory");
 			});
+	}
+
+	@Test
+	void theReaderSocketFactoryIsLeftOutWhenTheDriversClassLoaderDoesNotSeeIt(CapturedOutput output) throws Exception {
+		URL connectorJ = org.mariadb.jdbc.Driver.class.getProtectionDomain().getCodeSource().getLocation();
+		URL rwRouting = ReaderSocketFactory.class.getProtectionDomain().getCodeSource().getLocation();
+		// Connector/J in a parent class loader (a servlet container's lib), and in a loader with its
+		// own copy of rw-routing, whose ReaderSocketFactory would record no socket for this one.
+		try (URLClassLoader parent = new URLClassLoader(new URL[] { connectorJ }, ClassLoader.getPlatformClassLoader());
+				URLClassLoader ownCopy = new URLClassLoader(new URL[] { connectorJ, rwRouting },
+						ClassLoader.getPlatformClassLoader())) {
+			for (URLClassLoader loader : List.of(parent, ownCopy)) {
+				HikariDataSource pool = mariaDbReaderPool();
+				RoutingPools.applySocketFactory(pool, loader.loadClass("org.mariadb.jdbc.Driver"));
+				assertThat(pool.getDataSourceProperties()).doesNotContainKey("socketFactory");
+			}
+			// What Connector/J itself would do with the name: fail every connection.
+			Class<?> connectionHelper = parent.loadClass("org.mariadb.jdbc.client.impl.ConnectionHelper");
+			assertThatExceptionOfType(ClassNotFoundException.class).isThrownBy(() -> Class
+				.forName(ReaderSocketFactory.class.getName(), false, connectionHelper.getClassLoader()));
+		}
+		assertThat(output).contains("rw-routing reader pool 'reader-a' opens its connections without "
+				+ ReaderSocketFactory.class.getName());
+		HikariDataSource pool = mariaDbReaderPool();
+		RoutingPools.applySocketFactory(pool, org.mariadb.jdbc.Driver.class);
+		assertThat(pool.getDataSourceProperties()).containsEntry("socketFactory", ReaderSocketFactory.class.getName());
+	}
+
+	private static HikariDataSource mariaDbReaderPool() {
+		HikariDataSource pool = new HikariDataSource();
+		pool.setPoolName("reader-a");
+		pool.setJdbcUrl("jdbc:mariadb://a.example.com:3306/app");
+		return pool;
 	}
 
 	@Test
