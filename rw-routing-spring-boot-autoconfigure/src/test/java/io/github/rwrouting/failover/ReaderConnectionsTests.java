@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,22 +41,44 @@ class ReaderConnectionsTests {
 			// Held, as the pool holds it: ReaderConnections keeps connections weakly.
 			Connection connection = connections.getConnection();
 			Socket socket = driver.socket.get();
-			CompletableFuture<Throwable> blockedRead = CompletableFuture.supplyAsync(() -> {
+			AtomicBoolean firstByteRead = new AtomicBoolean();
+			CompletableFuture<Throwable> blockedRead = new CompletableFuture<>();
+			Thread reader = new Thread(() -> {
 				try (InputStream in = socket.getInputStream()) {
 					in.read();
-					return null;
+					firstByteRead.set(true);
+					in.read();
+					blockedRead.complete(null);
 				}
 				catch (IOException ex) {
-					return ex;
+					blockedRead.complete(ex);
 				}
-			});
-			await().atMost(Duration.ofSeconds(5)).until(() -> socket.isConnected());
-			assertThat(blockedRead).isNotDone();
-			assertThat(connections.abortAll()).isEqualTo(1);
-			assertThat(blockedRead.get(5, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
-			await().atMost(Duration.ofSeconds(5)).until(connection::isClosed);
-			assertThat(socket.isClosed()).isTrue();
+			}, "blocked-reader");
+			reader.setDaemon(true);
+			reader.start();
+			try (Socket node = silentNode.accept()) {
+				// The node answers once, then freezes: the reader is past getInputStream and its
+				// first read, and then waits in a read of its own that only the abort can end.
+				node.getOutputStream().write(1);
+				node.getOutputStream().flush();
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> firstByteRead.get() && isWaitingInASocketRead(reader));
+				assertThat(blockedRead).isNotDone();
+				assertThat(connections.abortAll()).isEqualTo(1);
+				assertThat(blockedRead.get(5, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+				await().atMost(Duration.ofSeconds(5)).until(connection::isClosed);
+				assertThat(socket.isClosed()).isTrue();
+			}
 		}
+	}
+
+	// In the JDK's socket read (NioSocketImpl.read) and waiting in native code for data: blocked.
+	private static boolean isWaitingInASocketRead(Thread thread) {
+		StackTraceElement[] stack = thread.getStackTrace();
+		return thread.getState() == Thread.State.RUNNABLE && stack.length > 0 && stack[0].isNativeMethod()
+				&& Arrays.stream(stack)
+					.anyMatch((frame) -> frame.getClassName().equals("sun.nio.ch.NioSocketImpl")
+							&& frame.getMethodName().equals("read"));
 	}
 
 	@Test
