@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  * The driver's own {@code abort} cannot end a read blocked on a frozen node on Java 17: it first
  * tries to connect to the node to {@code KILL} the query (up to its {@code connectTimeout}), then
  * drains the socket before closing it, and that drain waits for the socket's read lock, held by
- * the blocked read until the node answers again (fixed in later JDKs, where the drain gives up
- * after its 3 ms timeout). Closing the socket directly ends the read at once.
+ * the blocked read until the node answers again (Java 17 takes that lock without a timeout; Java
+ * 25 takes it within the socket timeout, so the drain gives up after its 3 ms). Closing the socket
+ * directly ends the read at once.
  * <p>
  * The driver instantiates this class by name for each connection it opens; only connections
  * opened by {@link ReaderConnections} record their socket, other sockets (the driver's own
