@@ -172,7 +172,7 @@ public class MySqlDialect implements DatabaseDialect {
 	 * @param serverUuid the writer's {@code @@server_uuid}
 	 * @param gtidNext the session's {@code gtid_next}
 	 * @param groupName the Group Replication group's name, {@code ""} for none, {@code null} when
-	 * it could not be read
+	 * it could not be read or was not read yet
 	 */
 	static ReplicationPosition commitPosition(@Nullable String executed, @Nullable String serverUuid,
 			@Nullable String gtidNext, @Nullable String groupName) {
