@@ -610,12 +610,20 @@ class ReadRoutePlannerTests {
 		ReadRoutePlanner planner = planner();
 		ConsistencyGuard guard = guard(MONITOR_INTERVAL);
 		this.cluster.writerIdentified(new ClusterIdentity(MySqlDialect.CLUSTER_ID, 1));
+		ConsistencyToken.Entry unpositioned = new ConsistencyToken.Entry(MySqlDialect.CLUSTER_ID, 1, -1, COMMITTED_AT);
+		this.context.set(token(unpositioned));
+		this.clock.set(COMMITTED_AT + 500);
+		// Before the monitor's first poll no dialect is known, and no reader was measured either.
+		ClusterState undetected = new ClusterState(this.writer.node(), List.of(this.reader1.node(), this.reader2.node()));
+		undetected.writerIdentified(new ClusterIdentity(MySqlDialect.CLUSTER_ID, 1));
+		ConsistencyGuard beforeFirstPoll = new ConsistencyGuard(ConsistencyMode.READ_YOUR_WRITES, this.context,
+				undetected, MAX_WAIT, MONITOR_INTERVAL, Duration.ofMinutes(1), Duration.ofSeconds(2), List.of(),
+				this.clock::get);
+		assertThat(planner.plan(true, true, beforeFirstPoll).decision().route()).as("no dialect yet")
+			.isSameAs(this.writer);
 		// Both readers past the commit by time: enough where lag is measured in time only.
 		this.reader1.node().replayed(ReplicationPosition.UNKNOWN, COMMITTED_AT + 100);
 		this.reader2.node().replayed(ReplicationPosition.UNKNOWN, COMMITTED_AT + 100);
-		this.clock.set(COMMITTED_AT + 500);
-		ConsistencyToken.Entry unpositioned = new ConsistencyToken.Entry(MySqlDialect.CLUSTER_ID, 1, -1, COMMITTED_AT);
-		this.context.set(token(unpositioned));
 		for (DatabaseDialect countsTransactions : List.of(new MySqlDialect(), new MariaDbDialect())) {
 			this.cluster.dialectDetected(countsTransactions);
 			RoutePlan plan = planner.plan(true, true, guard);
