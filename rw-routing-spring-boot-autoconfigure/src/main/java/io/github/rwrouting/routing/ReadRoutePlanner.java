@@ -10,6 +10,7 @@ import io.github.rwrouting.consistency.ConsistencyMode;
 import io.github.rwrouting.consistency.ConsistencyOutcome;
 import io.github.rwrouting.consistency.ConsistencyToken;
 import io.github.rwrouting.topology.ClusterIdentity;
+import io.github.rwrouting.topology.DatabaseDialect;
 import io.github.rwrouting.topology.ExclusionReason;
 import io.github.rwrouting.topology.NodeState;
 import io.github.rwrouting.topology.ReplayCheck;
@@ -277,8 +278,10 @@ public final class ReadRoutePlanner {
 		if (consistency.mode() == ConsistencyMode.TIME_WINDOW) {
 			return ConsistencyOutcome.WRITER_TIME_WINDOW;
 		}
-		if (required.hasNoReplicaPosition()) {
-			// A MySQL GTID set too large for a token: no replica can be trusted with the write.
+		if (required.hasNoReplicaPosition() || (required.position() < 0 && !trustsCommitTime(consistency))) {
+			// A MySQL GTID set too large for a token: no replica can be trusted with the write. A
+			// write with no position where the lag counts transactions (MySQL, MariaDB): its commit
+			// time does not tell that a replica applying out of order has it.
 			return ConsistencyOutcome.WRITER_REPLICA_BEHIND;
 		}
 		ClusterIdentity identity = consistency.clusterState().writerIdentity();
@@ -287,6 +290,16 @@ public final class ReadRoutePlanner {
 			return ConsistencyOutcome.WRITER_STALE_TIMELINE;
 		}
 		return null;
+	}
+
+	/**
+	 * Whether a write with no position may be judged by its commit time: not where the dialect
+	 * measures lag by counting transactions; yes while no dialect is known (before the monitor's
+	 * first poll, on a URL that implies none).
+	 */
+	private static boolean trustsCommitTime(ConsistencyGuard consistency) {
+		DatabaseDialect dialect = consistency.clusterState().dialect();
+		return dialect == null || dialect.trustsCommitTime();
 	}
 
 	/**

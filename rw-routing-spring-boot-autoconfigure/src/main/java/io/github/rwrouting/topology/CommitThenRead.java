@@ -23,6 +23,15 @@ final class CommitThenRead {
 	/** ER_PARSE_ERROR: what the server answers to two statements in one query. */
 	private static final int PARSE_ERROR = 1064;
 
+	/** ER_TABLEACCESS_DENIED_ERROR: the SELECT reads a table the user may not read. */
+	private static final int TABLE_ACCESS_DENIED = 1142;
+
+	/** ER_NO_SUCH_TABLE: the SELECT reads a table this server lacks. */
+	private static final int NO_SUCH_TABLE = 1146;
+
+	/** ER_SPECIFIC_ACCESS_DENIED_ERROR: the SELECT needs a privilege the user lacks. */
+	private static final int SPECIFIC_ACCESS_DENIED = 1227;
+
 	private final String select;
 
 	private final String commitThenSelect;
@@ -63,8 +72,12 @@ final class CommitThenRead {
 			return readAfterCommit(connection);
 		}
 		ReplicationPosition position = ReplicationPosition.UNKNOWN;
+		boolean committed = false;
 		try (Statement statement = connection.createStatement()) {
 			statement.execute(this.commitThenSelect);
+			// The first result is the COMMIT's: it ran. Nothing after it may turn into a failed
+			// commit (a caller could run the transaction again).
+			committed = true;
 			if (statement.getMoreResults()) {
 				try (ResultSet result = statement.getResultSet()) {
 					if (result.next()) {
@@ -74,10 +87,13 @@ final class CommitThenRead {
 			}
 		}
 		catch (SQLException ex) {
-			if (ex.getErrorCode() == MySqlFamily.UNKNOWN_SYSTEM_VARIABLE) {
-				// The COMMIT ran, the SELECT named a variable this server lacks: another server of the
-				// family than the dialect (before the monitor asked it). No position, no failure.
-				connection.commit();
+			if (committed || isSelectError(ex.getErrorCode())) {
+				// The COMMIT ran; the SELECT failed (a variable another server of the family lacks,
+				// before the monitor asked it, or a broken connection after the COMMIT's answer):
+				// no position, no failure.
+				logger.debug("Commit position not read with COMMIT (SQLSTATE " + ex.getSQLState() + ", error "
+						+ ex.getErrorCode() + ")");
+				endTransaction(connection);
 				return ReplicationPosition.UNKNOWN;
 			}
 			if (ex.getErrorCode() != PARSE_ERROR) {
@@ -94,8 +110,17 @@ final class CommitThenRead {
 		// The server's transaction is over; this ends it for the driver and the pool too (MariaDB
 		// Connector/J sends nothing when the server reports no transaction open, MySQL Connector/J
 		// only with useLocalTransactionState=true).
-		connection.commit();
+		endTransaction(connection);
 		return position;
+	}
+
+	/**
+	 * Errors only the SELECT can raise, never the COMMIT before it: whatever the driver reports
+	 * them with, the COMMIT ran.
+	 */
+	static boolean isSelectError(int errorCode) {
+		return errorCode == MySqlFamily.UNKNOWN_SYSTEM_VARIABLE || errorCode == TABLE_ACCESS_DENIED
+				|| errorCode == NO_SUCH_TABLE || errorCode == SPECIFIC_ACCESS_DENIED;
 	}
 
 	private ReplicationPosition readAfterCommit(Connection connection) {
@@ -114,12 +139,18 @@ final class CommitThenRead {
 		finally {
 			// In manual-commit mode the SELECT started a transaction that writes nothing: end it, so
 			// the connection goes back to its pool with none open.
-			try {
-				connection.commit();
-			}
-			catch (SQLException ex) {
-				logger.debug("Ending the position read's transaction failed (SQLSTATE " + ex.getSQLState() + ")");
-			}
+			endTransaction(connection);
+		}
+	}
+
+	// After the COMMIT ran: a failure here is not the commit's (a broken connection was already
+	// seen by the pool through its statement).
+	private static void endTransaction(Connection connection) {
+		try {
+			connection.commit();
+		}
+		catch (SQLException ex) {
+			logger.debug("Ending the transaction after COMMIT failed (SQLSTATE " + ex.getSQLState() + ")");
 		}
 	}
 

@@ -82,6 +82,18 @@ public interface DatabaseDialect {
 	ClusterIdentity identity(Connection connection) throws SQLException;
 
 	/**
+	 * Whether a write whose commit position is unknown may be taken as replayed on a replica from
+	 * its commit time and the replica's lag as the monitor measured it. Not where the lag is
+	 * measured by counting transactions (MySQL's GTID sets, MariaDB's sequence sum across
+	 * domains): a replica that applies out of commit order reaches the count while it still misses
+	 * an earlier transaction, so such writes are read on the writer.
+	 * @return {@code true} where the lag is measured in commit time
+	 */
+	default boolean trustsCommitTime() {
+		return true;
+	}
+
+	/**
 	 * Whether a connection to a replica reports, without a round trip, that its server is no longer
 	 * a standby: promoted since the connection last heard from it. Asked when a read binds to a
 	 * reader connection, after the first statement of a read on it and when the read gives it back,

@@ -15,8 +15,11 @@ import org.jspecify.annotations.Nullable;
 public final class GtidPosition {
 
 	/**
-	 * The most domains a position may have: more are not parsed (the write is then checked by commit
-	 * time only, the safe direction).
+	 * The most domains a position may have: more are not parsed. A write's position is then unknown,
+	 * and its reads go to the writer: not its commit time, as MariaDB's lag comes from the sum of
+	 * the sequence numbers across domains, which a replica applying domains out of order with each
+	 * other reaches while still missing an earlier write (see
+	 * {@link DatabaseDialect#trustsCommitTime()}).
 	 */
 	public static final int MAX_DOMAINS = 16;
 

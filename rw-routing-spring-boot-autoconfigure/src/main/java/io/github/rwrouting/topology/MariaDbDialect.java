@@ -95,6 +95,14 @@ public class MariaDbDialect implements DatabaseDialect {
 		return this.lastGtid.readsPositionWithCommit();
 	}
 
+	/**
+	 * No: the lag counts transactions (see {@link DatabaseDialect#trustsCommitTime()}).
+	 */
+	@Override
+	public boolean trustsCommitTime() {
+		return false;
+	}
+
 	@Override
 	public ReplicationPosition replayPosition(Connection connection) throws SQLException {
 		try (Statement statement = connection.createStatement();

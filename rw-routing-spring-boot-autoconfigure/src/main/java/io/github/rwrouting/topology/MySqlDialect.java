@@ -5,8 +5,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -26,6 +29,14 @@ import org.jspecify.annotations.Nullable;
  * failovers, and a replica that has it has the write. Whatever else the session says
  * ({@code gtid_next} set to a GTID by the application; the variables not readable), the whole set
  * is kept: a safe upper bound.
+ * <p>
+ * The group name is not read on the commit path (only {@code performance_schema} tells it without
+ * failing on a server without the Group Replication plugin, and reading it there materialises
+ * every global variable): the monitor's poll of a node reads it with the node's
+ * {@code server_uuid}, once per interval, and commits on that server use it. Until the monitor
+ * has polled the writer (no monitor; a new writer) the whole set is kept. A group started on the
+ * writer after its last poll is missed until the next one: its commits' positions then leave out
+ * the group's GTIDs for up to one monitor interval.
  * <p>
  * GTIDs name the server that wrote them, so sets are compared exactly. MySQL has no cluster
  * identity: every MySQL cluster has the same cluster id here, so tokens are per configured cluster.
@@ -50,25 +61,33 @@ public class MySqlDialect implements DatabaseDialect {
 	// One round trip: role, the node's own uuid, its executed set and whether its applier runs
 	// (a primary has no applier row with SERVICE_STATE ON). The monitor user needs SELECT on
 	// performance_schema.replication_applier_status, nothing else.
+	// The sixth column is the Group Replication group's name: NULL when performance_schema has no
+	// rows (off: a group is not ruled out), '' when there is no group. performance_schema.
+	// global_variables is readable by every user.
 	private static final String PROBE = "SELECT @@read_only, @@super_read_only, @@server_uuid, @@gtid_executed, "
-			+ "(SELECT COUNT(*) FROM performance_schema.replication_applier_status WHERE SERVICE_STATE = 'ON')";
+			+ "(SELECT COUNT(*) FROM performance_schema.replication_applier_status WHERE SERVICE_STATE = 'ON'), "
+			+ "(SELECT COALESCE(MAX(IF(VARIABLE_NAME = 'group_replication_group_name', VARIABLE_VALUE, NULL)), '') "
+			+ "FROM performance_schema.global_variables "
+			+ "WHERE VARIABLE_NAME IN ('server_uuid', 'group_replication_group_name') HAVING COUNT(*) > 0)";
+
+	// More servers than a cluster has: the names of servers gone since are dropped.
+	private static final int MAX_GROUP_NAMES = 64;
 
 	// On a replica and on a writer alike: what the node has committed.
 	private static final String REPLAY_POSITION = "SELECT @@gtid_executed";
 
 	private static final String IDENTITY = "SELECT @@server_uuid";
 
+	// The Group Replication group's name ('' for none) by server_uuid, as the monitor's polls last
+	// read it: what a commit on that server needs, off the commit path.
+	private final Map<String, String> groupNames = new ConcurrentHashMap<>();
+
 	// Everything the writer committed when the SELECT runs (the transaction just committed too),
-	// and what tells which uuid the transaction's GTID has: the session's gtid_next and the Group
-	// Replication group's name. performance_schema.global_variables is readable by every user; the
-	// subquery answers NULL when it has no rows (performance_schema off: the group is not known,
-	// so the whole set is kept), '' when there is no group name.
-	private final CommitThenRead executed = new CommitThenRead("SELECT @@gtid_executed, @@server_uuid, "
-			+ "@@session.gtid_next, (SELECT COALESCE(MAX(IF(VARIABLE_NAME = 'group_replication_group_name', "
-			+ "VARIABLE_VALUE, NULL)), '') FROM performance_schema.global_variables "
-			+ "WHERE VARIABLE_NAME IN ('server_uuid', 'group_replication_group_name') HAVING COUNT(*) > 0)",
-			(result) -> commitPosition(result.getString(1), result.getString(2), result.getString(3),
-					result.getString(4)));
+	// and what tells which uuid the transaction's GTID has: the server's uuid and the session's
+	// gtid_next. Only system variables: no table, no lock.
+	private final CommitThenRead executed = new CommitThenRead(
+			"SELECT @@gtid_executed, @@server_uuid, @@session.gtid_next",
+			(result) -> commitPosition(result.getString(1), result.getString(2), result.getString(3)));
 
 	@Override
 	public String name() {
@@ -81,9 +100,44 @@ public class MySqlDialect implements DatabaseDialect {
 			if (!result.next()) {
 				return new NodeProbe(NodeRole.UNKNOWN, NodeProbe.UNKNOWN, NodeProbe.UNKNOWN, null);
 			}
-			return probe(result.getBoolean(1) || result.getBoolean(2), result.getLong(5) > 0, result.getString(3),
+			String serverUuid = result.getString(3);
+			groupNameProbed(serverUuid, result.getString(6));
+			return probe(result.getBoolean(1) || result.getBoolean(2), result.getLong(5) > 0, serverUuid,
 					result.getString(4));
 		}
+	}
+
+	/**
+	 * Record a server's Group Replication group name, as a poll read it.
+	 * @param serverUuid the server's {@code server_uuid}
+	 * @param groupName the name, {@code ""} for none, {@code null} when it could not be read
+	 */
+	void groupNameProbed(@Nullable String serverUuid, @Nullable String groupName) {
+		if (serverUuid == null) {
+			return;
+		}
+		String key = serverUuid.trim().toLowerCase(Locale.ROOT);
+		if (groupName == null) {
+			this.groupNames.remove(key);
+			return;
+		}
+		if (!groupName.equals(this.groupNames.get(key))) {
+			if (this.groupNames.size() >= MAX_GROUP_NAMES) {
+				this.groupNames.clear();
+			}
+			this.groupNames.put(key, groupName);
+		}
+	}
+
+	/**
+	 * The position of a write, with the group name the monitor last read on the writer (the whole
+	 * set while it has not).
+	 */
+	ReplicationPosition commitPosition(@Nullable String executed, @Nullable String serverUuid,
+			@Nullable String gtidNext) {
+		String groupName = (serverUuid != null) ? this.groupNames.get(serverUuid.trim().toLowerCase(Locale.ROOT))
+				: null;
+		return commitPosition(executed, serverUuid, gtidNext, groupName);
 	}
 
 	/**
@@ -118,7 +172,7 @@ public class MySqlDialect implements DatabaseDialect {
 	 * @param serverUuid the writer's {@code @@server_uuid}
 	 * @param gtidNext the session's {@code gtid_next}
 	 * @param groupName the Group Replication group's name, {@code ""} for none, {@code null} when
-	 * it could not be read
+	 * it could not be read or was not read yet
 	 */
 	static ReplicationPosition commitPosition(@Nullable String executed, @Nullable String serverUuid,
 			@Nullable String gtidNext, @Nullable String groupName) {
@@ -164,6 +218,14 @@ public class MySqlDialect implements DatabaseDialect {
 	 */
 	public boolean readsPositionWithCommit() {
 		return this.executed.readsPositionWithCommit();
+	}
+
+	/**
+	 * No: the lag counts transactions (see {@link DatabaseDialect#trustsCommitTime()}).
+	 */
+	@Override
+	public boolean trustsCommitTime() {
+		return false;
 	}
 
 	@Override

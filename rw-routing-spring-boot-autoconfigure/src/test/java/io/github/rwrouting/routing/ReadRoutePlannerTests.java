@@ -17,7 +17,10 @@ import io.github.rwrouting.consistency.ConsistencyOutcome;
 import io.github.rwrouting.consistency.ConsistencyToken;
 import io.github.rwrouting.topology.ClusterIdentity;
 import io.github.rwrouting.topology.ClusterState;
+import io.github.rwrouting.topology.DatabaseDialect;
 import io.github.rwrouting.topology.ExclusionReason;
+import io.github.rwrouting.topology.MariaDbDialect;
+import io.github.rwrouting.topology.MySqlDialect;
 import io.github.rwrouting.topology.PostgresDialect;
 import io.github.rwrouting.topology.ReplayCheck;
 import io.github.rwrouting.topology.ReplicationPosition;
@@ -600,6 +603,38 @@ class ReadRoutePlannerTests {
 		assertThat(plan.outcome()).isEqualTo(ConsistencyOutcome.WRITER_REPLICA_BEHIND);
 		assertThat(plan.check()).isNull();
 		assertThat(planner.planWhileWriterPoolFull(planner.decide(true, true), writerOnly, guard)).isEmpty();
+	}
+
+	@Test
+	void aWriteWithNoPositionGoesToTheWriterWhereTheLagCountsTransactions() {
+		ReadRoutePlanner planner = planner();
+		ConsistencyGuard guard = guard(MONITOR_INTERVAL);
+		this.cluster.writerIdentified(new ClusterIdentity(MySqlDialect.CLUSTER_ID, 1));
+		ConsistencyToken.Entry unpositioned = new ConsistencyToken.Entry(MySqlDialect.CLUSTER_ID, 1, -1, COMMITTED_AT);
+		this.context.set(token(unpositioned));
+		this.clock.set(COMMITTED_AT + 500);
+		// Before the monitor's first poll no dialect is known, and no reader was measured either.
+		ClusterState undetected = new ClusterState(this.writer.node(), List.of(this.reader1.node(), this.reader2.node()));
+		undetected.writerIdentified(new ClusterIdentity(MySqlDialect.CLUSTER_ID, 1));
+		ConsistencyGuard beforeFirstPoll = new ConsistencyGuard(ConsistencyMode.READ_YOUR_WRITES, this.context,
+				undetected, MAX_WAIT, MONITOR_INTERVAL, Duration.ofMinutes(1), Duration.ofSeconds(2), List.of(),
+				this.clock::get);
+		assertThat(planner.plan(true, true, beforeFirstPoll).decision().route()).as("no dialect yet")
+			.isSameAs(this.writer);
+		// Both readers past the commit by time: enough where lag is measured in time only.
+		this.reader1.node().replayed(ReplicationPosition.UNKNOWN, COMMITTED_AT + 100);
+		this.reader2.node().replayed(ReplicationPosition.UNKNOWN, COMMITTED_AT + 100);
+		for (DatabaseDialect countsTransactions : List.of(new MySqlDialect(), new MariaDbDialect())) {
+			this.cluster.dialectDetected(countsTransactions);
+			RoutePlan plan = planner.plan(true, true, guard);
+			assertThat(plan.decision().route()).as(countsTransactions.name()).isSameAs(this.writer);
+			assertThat(plan.outcome()).isEqualTo(ConsistencyOutcome.WRITER_REPLICA_BEHIND);
+			assertThat(plan.check()).isNull();
+			assertThat(planner.planWhileWriterPoolFull(planner.decide(true, true), unpositioned, guard)).isEmpty();
+		}
+		this.cluster.dialectDetected(new PostgresDialect());
+		assertThat(planner.plan(true, true, guard).outcome()).as("lag in time: commit time decides")
+			.isEqualTo(ConsistencyOutcome.REPLICA_CAUGHT_UP);
 	}
 
 	private ReadRoutePlanner planner() {

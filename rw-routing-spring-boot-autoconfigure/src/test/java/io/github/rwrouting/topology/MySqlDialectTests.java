@@ -88,6 +88,31 @@ class MySqlDialectTests {
 	}
 
 	@Test
+	void commitsUseTheGroupNameTheMonitorLastReadOnTheWriterAndKeepTheWholeSetBefore() {
+		String group = "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa";
+		String executed = EXECUTED + "," + OTHER_UUID + ":1-7," + group + ":1-500";
+		MySqlDialect dialect = new MySqlDialect();
+		assertThat(dialect.commitPosition(executed, PRIMARY_UUID, "AUTOMATIC").gtidSet())
+			.as("not polled yet: a group is not ruled out").isEqualTo(MySqlGtidSet.parse(executed));
+		dialect.groupNameProbed(OTHER_UUID, "");
+		assertThat(dialect.commitPosition(executed, PRIMARY_UUID, "AUTOMATIC").gtidSet())
+			.as("another server's answer").isEqualTo(MySqlGtidSet.parse(executed));
+		dialect.groupNameProbed(PRIMARY_UUID.toUpperCase(), group);
+		assertThat(dialect.commitPosition(executed, PRIMARY_UUID, "AUTOMATIC").gtidSet())
+			.isEqualTo(MySqlGtidSet.parse(EXECUTED + "," + group + ":1-500"));
+		dialect.groupNameProbed(PRIMARY_UUID, "");
+		assertThat(dialect.commitPosition(executed, PRIMARY_UUID, "AUTOMATIC").gtidSet()).hasToString(EXECUTED);
+		dialect.groupNameProbed(PRIMARY_UUID, null);
+		assertThat(dialect.commitPosition(executed, PRIMARY_UUID, "AUTOMATIC").gtidSet())
+			.as("performance_schema did not answer").isEqualTo(MySqlGtidSet.parse(executed));
+	}
+
+	@Test
+	void positionsAreNotJudgedByCommitTime() {
+		assertThat(new MySqlDialect().trustsCommitTime()).isFalse();
+	}
+
+	@Test
 	void theWritersPartStaysWithinATokenWhereTheWholeSetWouldNot() {
 		// Ten failovers' worth of uuids: the whole set is past the cap, the writer's part is one source.
 		StringBuilder executed = new StringBuilder(EXECUTED);
