@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -80,7 +79,7 @@ public class MySqlDialect implements DatabaseDialect {
 
 	// The Group Replication group's name ('' for none) by server_uuid, as the monitor's polls last
 	// read it: what a commit on that server needs, off the commit path.
-	private final Map<String, String> groupNames = new ConcurrentHashMap<>();
+	private final Map<UUID, String> groupNames = new ConcurrentHashMap<>();
 
 	// Everything the writer committed when the SELECT runs (the transaction just committed too),
 	// and what tells which uuid the transaction's GTID has: the server's uuid and the session's
@@ -113,10 +112,10 @@ public class MySqlDialect implements DatabaseDialect {
 	 * @param groupName the name, {@code ""} for none, {@code null} when it could not be read
 	 */
 	void groupNameProbed(@Nullable String serverUuid, @Nullable String groupName) {
-		if (serverUuid == null) {
+		UUID key = uuid(serverUuid);
+		if (key == null) {
 			return;
 		}
-		String key = serverUuid.trim().toLowerCase(Locale.ROOT);
 		if (groupName == null) {
 			this.groupNames.remove(key);
 			return;
@@ -135,9 +134,8 @@ public class MySqlDialect implements DatabaseDialect {
 	 */
 	ReplicationPosition commitPosition(@Nullable String executed, @Nullable String serverUuid,
 			@Nullable String gtidNext) {
-		String groupName = (serverUuid != null) ? this.groupNames.get(serverUuid.trim().toLowerCase(Locale.ROOT))
-				: null;
-		return commitPosition(executed, serverUuid, gtidNext, groupName);
+		UUID server = uuid(serverUuid);
+		return commitPosition(executed, server, gtidNext, (server != null) ? this.groupNames.get(server) : null);
 	}
 
 	/**
@@ -176,32 +174,34 @@ public class MySqlDialect implements DatabaseDialect {
 	 */
 	static ReplicationPosition commitPosition(@Nullable String executed, @Nullable String serverUuid,
 			@Nullable String gtidNext, @Nullable String groupName) {
+		return commitPosition(executed, uuid(serverUuid), gtidNext, groupName);
+	}
+
+	// The server uuid parsed once per commit: it keys the group names and gives the timeline.
+	private static ReplicationPosition commitPosition(@Nullable String executed, @Nullable UUID server,
+			@Nullable String gtidNext, @Nullable String groupName) {
 		MySqlGtidSet gtidSet = MySqlGtidSet.parse(executed);
-		int timeline = timeline(serverUuid);
-		if (gtidSet == null || timeline == ReplicationPosition.UNKNOWN_TIMELINE) {
+		if (gtidSet == null || server == null) {
 			return ReplicationPosition.UNKNOWN;
 		}
-		MySqlGtidSet written = writersPart(gtidSet, serverUuid, gtidNext, groupName);
-		return ReplicationPosition.ofGtidSet(timeline, (written != null) ? written : gtidSet);
+		MySqlGtidSet written = writersPart(gtidSet, server, gtidNext, groupName);
+		return ReplicationPosition.ofGtidSet(timeline(server), (written != null) ? written : gtidSet);
 	}
 
 	/**
 	 * The part of the set under the uuids a transaction of this session got its GTID from, or
 	 * {@code null} when that is not known (then the whole set stands).
 	 */
-	private static @Nullable MySqlGtidSet writersPart(MySqlGtidSet executed, @Nullable String serverUuid,
+	private static @Nullable MySqlGtidSet writersPart(MySqlGtidSet executed, UUID server,
 			@Nullable String gtidNext, @Nullable String groupName) {
-		if (serverUuid == null || groupName == null || !isAutomatic(gtidNext)) {
+		if (groupName == null || !isAutomatic(gtidNext)) {
 			return null;
 		}
-		try {
-			UUID server = UUID.fromString(serverUuid.trim());
-			return groupName.isBlank() ? executed.ofUuids(server)
-					: executed.ofUuids(server, UUID.fromString(groupName.trim()));
+		if (groupName.isBlank()) {
+			return executed.ofUuids(server);
 		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
+		UUID group = uuid(groupName);
+		return (group != null) ? executed.ofUuids(server, group) : null;
 	}
 
 	// AUTOMATIC, or AUTOMATIC:tag (MySQL 8.3+): the server picks the GTID, under its own uuid or
@@ -256,15 +256,24 @@ public class MySqlDialect implements DatabaseDialect {
 	 * checks compare GTID sets and stay exact).
 	 */
 	static int timeline(@Nullable String serverUuid) {
-		if (serverUuid == null) {
-			return ReplicationPosition.UNKNOWN_TIMELINE;
+		UUID server = uuid(serverUuid);
+		return (server != null) ? timeline(server) : ReplicationPosition.UNKNOWN_TIMELINE;
+	}
+
+	private static int timeline(UUID server) {
+		int hash = server.hashCode();
+		return (hash != ReplicationPosition.UNKNOWN_TIMELINE) ? hash : 1;
+	}
+
+	private static @Nullable UUID uuid(@Nullable String value) {
+		if (value == null) {
+			return null;
 		}
 		try {
-			int hash = UUID.fromString(serverUuid.trim()).hashCode();
-			return (hash != ReplicationPosition.UNKNOWN_TIMELINE) ? hash : 1;
+			return UUID.fromString(value.trim());
 		}
 		catch (IllegalArgumentException ex) {
-			return ReplicationPosition.UNKNOWN_TIMELINE;
+			return null;
 		}
 	}
 
