@@ -430,8 +430,8 @@ final class RoutedConnection implements Connection {
 	}
 
 	/**
-	 * Have the pool close a connection it got back instead of handing it out again (Hikari closes
-	 * it now when it is idle, else when its next borrower returns it).
+	 * Have the pool close a connection instead of handing it out again (Hikari closes it now when
+	 * it is still borrowed by us or idle, else when its next borrower returns it).
 	 */
 	private static void retire(Connection pooled, @Nullable RouteDecision decision) {
 		if (decision != null && decision.route().dataSource() instanceof HikariDataSource pool) {
@@ -984,9 +984,7 @@ final class RoutedConnection implements Connection {
 		this.decision = null;
 		this.pendingSavepoints = null;
 		this.session.detached();
-		if (current != null && current.route().dataSource() instanceof HikariDataSource pool) {
-			pool.evictConnection(connection);
-		}
+		retire(connection, current);
 		try {
 			connection.abort(executor);
 		}
