@@ -56,8 +56,8 @@ public class ReaderPoolReleaser implements ReaderDownListener {
 		int aborted = (connections != null) ? connections.abortAll() : 0;
 		if (aborted > 0 || active > 0) {
 			logger.warn("rw-routing released pool " + pool.getPoolName() + " after the monitor lost its node ("
-					+ status.error() + "): " + aborted + " connections aborted, " + active
-					+ " of them in use; reads that had not run yet move to the writer");
+					+ status.error() + "): " + aborted + " open connections aborted, " + active
+					+ " connections in use by reads; reads that had not run yet move to the writer");
 		}
 	}
 
